@@ -1,0 +1,30 @@
+"""Settings of the demo hub, for local work (``make html``, ``make serve``).
+
+Agora's defaults (URL scheme, content folders, plugins) come first; what is
+specific to this community follows. Every ``AGORA_*`` setting is documented and
+validated in ``plugins/agora/settings.py``.
+"""
+
+from agora.defaults import *  # noqa: F403 - the URL scheme and folders every hub starts from
+
+SITENAME = "Les Jardiniers du Partage"
+SITESUBTITLE = "La communauté francophone des jardins partagés"
+SITEURL = ""
+# Feed entries need absolute links even in a local build: they point at the public site.
+PUBLIC_SITEURL = "https://jardiniers-du-partage.example"
+FEED_DOMAIN = PUBLIC_SITEURL
+RELATIVE_URLS = True
+DEFAULT_LANG = "fr"
+TIMEZONE = "Europe/Paris"
+
+# The demo pins its "today" so upcoming and past events stay sensible whenever it
+# is built. A real hub removes this line (the AGORA_NOW environment variable can
+# still pin a build, e.g. in tests).
+AGORA_NOW = "2026-11-20T10:00:00+01:00"
+
+AGORA_FORUM_URL = "https://forum.jardiniers-du-partage.example"
+AGORA_FORUM_INTRODUCTIONS = "/c/presentations/5"
+AGORA_NEWSLETTER = {"subscribe_url": "https://forum.jardiniers-du-partage.example/newsletter"}
+
+# Previews rebuild fast: reuse parsed content from the previous build.
+LOAD_CONTENT_CACHE = True

@@ -1,0 +1,252 @@
+"""Field types of the content model.
+
+Each field turns what an editor wrote (a YAML value, or the text of Pelican's
+native ``Key: value`` metadata) into the value templates use, or raises
+:class:`Invalid` saying what was expected. Messages are written for editors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pelican.utils import SafeDatetime
+
+
+class Invalid(ValueError):
+    """The value does not fit the field; the message says what was expected."""
+
+    def __init__(self, expected: str, found: Any = ...):
+        super().__init__(expected)
+        self.expected = expected
+        self.found = found  # ... means: the raw value as given
+
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min|m))?\s*$", re.IGNORECASE)
+ISO_DURATION_RE = re.compile(r"^P(?:T(?:(\d+)H)?(?:(\d+)M)?)$")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field.
+
+    ``ref`` names another content type ("member", "series") whose slug this
+    field holds; references are checked once every file has been read.
+    """
+
+    kind: str
+    coerce: Callable[[Any], Any]
+    required: bool = False
+    ref: str | None = None
+    help: str = ""
+    aliases: tuple[str, ...] = field(default=())
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool | list | dict):
+        raise Invalid("text")
+    text = str(value).strip()
+    if not text:
+        raise Invalid("non-empty text")
+    return text
+
+
+def text(required: bool = False, help: str = "") -> Field:
+    return Field("text", _text, required, help=help)
+
+
+def _slug(value: Any) -> str:
+    text_value = str(value).strip() if not isinstance(value, list | dict) else ""
+    if not SLUG_RE.match(text_value):
+        raise Invalid("a slug of lowercase letters, digits and hyphens like jeanne-dupont")
+    return text_value
+
+
+def slug(required: bool = False, ref: str | None = None, help: str = "") -> Field:
+    return Field("slug", _slug, required, ref=ref, help=help)
+
+
+def _split_list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, str):
+        # Pelican's native metadata writes lists as "a, b, c"
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [value]
+
+
+def list_of(item: Field, required: bool = False, help: str = "") -> Field:
+    def coerce(value: Any) -> list[Any]:
+        values = []
+        for index, raw in enumerate(_split_list(value)):
+            try:
+                values.append(item.coerce(raw))
+            except Invalid as exc:
+                raise Invalid(f"a list of {item.kind} values; item {index + 1}: {exc.expected}",
+                              raw) from None
+        return values
+
+    return Field(f"list of {item.kind}", coerce, required, ref=item.ref, help=help)
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "yes", "oui", "false", "no",
+                                                            "non"}:
+        return value.strip().lower() in {"true", "yes", "oui"}
+    raise Invalid("true or false")
+
+
+def boolean(required: bool = False, help: str = "") -> Field:
+    return Field("true/false", _boolean, required, help=help)
+
+
+def integer(minimum: int | None = None, required: bool = False, help: str = "") -> Field:
+    def coerce(value: Any) -> int:
+        if isinstance(value, bool):
+            raise Invalid("a whole number")
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            raise Invalid("a whole number") from None
+        if minimum is not None and number < minimum:
+            raise Invalid(f"a whole number of at least {minimum}")
+        return number
+
+    return Field("whole number", coerce, required, help=help)
+
+
+def choice(options: Sequence[str], required: bool = False, help: str = "") -> Field:
+    allowed = tuple(options)
+
+    def coerce(value: Any) -> str:
+        normalized = str(value).strip().lower()
+        if normalized not in allowed:
+            raise Invalid("one of " + ", ".join(allowed))
+        return normalized
+
+    return Field("choice", coerce, required, help=help)
+
+
+def _url(value: Any) -> str:
+    text_value = str(value).strip()
+    parsed = urlparse(text_value)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise Invalid("an absolute http(s) URL like https://example.org/page")
+    return text_value
+
+
+def url(required: bool = False, help: str = "") -> Field:
+    return Field("URL", _url, required, help=help)
+
+
+def _local_datetime(value: Any, expected: str) -> datetime:
+    """A datetime as written; naive means local to the content's time zone."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    text_value = str(value).strip()
+    try:
+        return datetime.fromisoformat(text_value.replace(" ", "T", 1) if
+                                      re.match(r"^\d{4}-\d\d-\d\d \d", text_value) else text_value)
+    except ValueError:
+        raise Invalid(expected) from None
+
+
+DATETIME_EXPECTED = "ISO date-time like 2026-12-03T18:00"
+DATE_EXPECTED = "ISO date like 2026-12-03"
+
+
+def datetime_field(required: bool = False, help: str = "") -> Field:
+    return Field("date-time", lambda v: _local_datetime(v, DATETIME_EXPECTED), required, help=help)
+
+
+def pelican_date(required: bool = False, help: str = "") -> Field:
+    """Pelican's ``date``/``modified``: a SafeDatetime, naive ones localized by Pelican."""
+
+    def coerce(value: Any) -> SafeDatetime:
+        moment = _local_datetime(value, DATETIME_EXPECTED + " or date like 2026-12-03")
+        return SafeDatetime(moment.year, moment.month, moment.day, moment.hour, moment.minute,
+                            moment.second, moment.microsecond, tzinfo=moment.tzinfo)
+
+    return Field("date-time", coerce, required, help=help)
+
+
+def date_field(required: bool = False, help: str = "") -> Field:
+    def coerce(value: Any) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise Invalid(DATE_EXPECTED) from None
+
+    return Field("date", coerce, required, help=help)
+
+
+def _timezone(value: Any) -> str:
+    name = str(value).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("an IANA time zone like Europe/Paris or America/Montreal") from None
+    return name
+
+
+def timezone(required: bool = False, help: str = "") -> Field:
+    return Field("time zone", _timezone, required, help=help)
+
+
+def _duration(value: Any) -> timedelta:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return timedelta(minutes=value)
+    text_value = str(value).strip()
+    match = ISO_DURATION_RE.match(text_value) or DURATION_RE.match(text_value)
+    if not text_value or not match or not any(match.groups()):
+        raise Invalid("a duration like 90min, 1h30, 2h or PT1H30M (or minutes as a number)")
+    hours, minutes = (int(g) if g else 0 for g in match.groups())
+    if hours == 0 and minutes == 0:
+        raise Invalid("a duration longer than zero")
+    return timedelta(hours=hours, minutes=minutes)
+
+
+def duration(required: bool = False, help: str = "") -> Field:
+    return Field("duration", _duration, required, help=help)
+
+
+def mapping(fields: Mapping[str, Field], required: bool = False, help: str = "") -> Field:
+    """A nested mapping like ``location: {name, city}``; unknown keys are refused."""
+
+    def coerce(value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise Invalid("a mapping with keys " + ", ".join(fields))
+        clean: dict[str, Any] = {}
+        for key, raw in value.items():
+            if key not in fields:
+                raise Invalid(f"only the keys {', '.join(fields)}; unknown key {key!r}", value)
+            if raw in (None, ""):
+                continue
+            try:
+                clean[key] = fields[key].coerce(raw)
+            except Invalid as exc:
+                raise Invalid(f"{key}: {exc.expected}", raw) from None
+        missing = [k for k, f in fields.items() if f.required and k not in clean]
+        if missing:
+            raise Invalid("a mapping with " + ", ".join(missing))
+        return clean
+
+    return Field("mapping", coerce, required, help=help)
+
+
+def anything(help: str = "") -> Field:
+    return Field("any", lambda v: v, help=help)

@@ -1,0 +1,63 @@
+"""What one build knows about itself: problems, counts, the next moment pages change."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from agora.problems import ProblemLog
+
+STATE_KEY = "_AGORA_STATE"
+
+
+class ErrorCounter(logging.Handler):
+    """Counts error records logged by Pelican and Agora during the build (strict mode)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.messages.append(record.getMessage().splitlines()[0])
+        except Exception:  # a broken log call must not break the build
+            self.messages.append(str(record.msg))
+
+
+@dataclass
+class BuildState:
+    """Per-build state, kept in the settings dict (never at module level)."""
+
+    now: datetime
+    strict: bool = False
+    problems: ProblemLog = field(default_factory=ProblemLog)
+    errors: ErrorCounter = field(default_factory=ErrorCounter)
+    warnings: list[str] = field(default_factory=list)
+    next_changes: list[tuple[datetime, str]] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        # Content objects keep a reference to the settings, and Pelican pickles
+        # them into its cache: the state of a past build must not travel along.
+        return (_no_state, ())
+
+    def change_at(self, moment: datetime | None, reason: str) -> None:
+        """Record a future moment at which some page of the site would change."""
+        if moment is not None and moment > self.now:
+            self.next_changes.append((moment, reason))
+
+    @property
+    def next_change(self) -> tuple[datetime, str] | None:
+        return min(self.next_changes, key=lambda item: item[0]) if self.next_changes else None
+
+
+def _no_state() -> None:
+    return None
+
+
+def build_state(settings: Any) -> BuildState | None:
+    """The current build's state (None outside a build, e.g. in unit tests)."""
+    return settings.get(STATE_KEY) if settings is not None else None

@@ -1,0 +1,135 @@
+"""Pelican settings every Agora hub starts from: the URL scheme, content folders, plugins.
+
+``pelicanconf.py`` star-imports this module and then sets what is specific to
+the community. The URL scheme lives here and nowhere else: templates build
+links from ``obj.url`` and the ``*_URL`` settings below.
+
+| what | URL |
+|---|---|
+| home | ``/`` |
+| blog | ``/blog/``, ``/blog/page/2/``, ``/blog/<slug>/``, ``/category/<slug>/``, ``/tag/<slug>/`` |
+| events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics`` |
+| members | ``/members/``, ``/members/<slug>/`` (also the author page) |
+| pages | ``/<slug>/`` (``/charter/``, ``/onboarding/``, ``/about/``) |
+| forum, newsletter | ``/forum/``, ``/newsletter/`` |
+| feeds | ``/feeds/all.atom.xml``, ``/feeds/<category>.atom.xml`` |
+| other languages | the same paths under ``/<lang>/`` |
+"""
+
+from __future__ import annotations
+
+# --- content folders (relative to PATH) ---
+PATH = "content"
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+EVENT_PATHS = ["events"]
+EVENT_EXCLUDES: list[str] = []
+MEMBER_PATHS = ["members"]
+MEMBER_EXCLUDES: list[str] = []
+CHARTER_PATHS = ["pages/charter"]
+NEWSLETTER_PATHS = ["newsletter"]
+ARTICLE_EXCLUDES = ["events", "members", "pages", "newsletter"]
+PAGE_EXCLUDES = ["events", "members", "articles", "newsletter"]
+STATIC_PATHS = ["images", "extra"]
+IGNORE_FILES = [".#*", "*.swp", "README.md"]
+SLUGIFY_SOURCE = "basename"  # URLs follow file names, so re-titling never breaks links
+
+# --- URL scheme ---
+ARTICLE_URL = "blog/{slug}/"
+ARTICLE_SAVE_AS = "blog/{slug}/index.html"
+ARTICLE_LANG_URL = "{lang}/blog/{slug}/"
+ARTICLE_LANG_SAVE_AS = "{lang}/blog/{slug}/index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
+DRAFT_LANG_URL = "{lang}/drafts/{slug}/"
+DRAFT_LANG_SAVE_AS = "{lang}/drafts/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+DRAFT_PAGE_LANG_URL = "{lang}/drafts/pages/{slug}/"
+DRAFT_PAGE_LANG_SAVE_AS = "{lang}/drafts/pages/{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+# The author of an article is a member: the author page is the member profile.
+AUTHOR_URL = "members/{slug}/"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+INDEX_URL = "blog/"
+INDEX_SAVE_AS = "blog/index.html"
+ARCHIVES_URL = "blog/archives/"
+ARCHIVES_SAVE_AS = "blog/archives/index.html"
+CATEGORIES_URL = "category/"
+CATEGORIES_SAVE_AS = "category/index.html"
+TAGS_URL = "tag/"
+TAGS_SAVE_AS = "tag/index.html"
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+EVENT_URL = "events/{slug}/"
+EVENT_SAVE_AS = "events/{slug}/index.html"
+EVENT_LANG_URL = "{lang}/events/{slug}/"
+EVENT_LANG_SAVE_AS = "{lang}/events/{slug}/index.html"
+MEMBER_URL = "members/{slug}/"
+MEMBER_SAVE_AS = "members/{slug}/index.html"
+MEMBER_LANG_URL = "{lang}/members/{slug}/"
+MEMBER_LANG_SAVE_AS = "{lang}/members/{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+DEFAULT_PAGINATION = 10
+
+# --- feeds (Pelican's own writer; absolute URLs come from publishconf's FEED_DOMAIN) ---
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+
+# --- rendering ---
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+THEME_STATIC_PATHS = ["static"]
+DEFAULT_LANG = "fr"
+TIMEZONE = "Europe/Paris"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+WITH_FUTURE_DATES = True  # scheduling is Agora's, on its settable clock (agora.core)
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": ["jinja2.ext.i18n"],
+}
+DISPLAY_PAGES_ON_MENU = False  # a menu of every page on every page is quadratic
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# --- Agora plugins, listed explicitly (see README: plugin loading) ---
+PLUGINS = [
+    "agora.core",
+    "agora.events",
+    "agora.members",
+    "agora.charter",
+    "agora.forum.plugin",
+    "agora.newsletter",
+]
+
+CACHE_CONTENT = True
+CACHE_PATH = ".cache/pelican"
+LOAD_CONTENT_CACHE = False  # pelicanconf turns it on for previews (make serve)

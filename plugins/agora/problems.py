@@ -1,0 +1,96 @@
+"""Problems found in content or settings, reported the same way everywhere.
+
+A problem names the file, the field, what was expected and what was found::
+
+    content/events/ama.md: start: expected ISO date-time like 2026-12-03T18:00, found "3 décembre"
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+
+logger = logging.getLogger("agora")
+
+
+def show(value: Any) -> str:
+    """Render a found value for a message: quoted strings, short reprs otherwise."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, str):
+        text = value if len(value) <= 80 else value[:77] + "..."
+        return f'"{text}"'
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    field: str
+    expected: str
+    found: str = ""
+    severity: Severity = "error"
+    line: int | None = field(default=None, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        message = f"{where}: {self.field}: {self.expected}"
+        if self.found:
+            message += f", found {self.found}"
+        return message
+
+    def github(self) -> str:
+        """GitHub Actions workflow-command form, so problems annotate the pull request."""
+        kind = "error" if self.severity == "error" else "warning"
+        line = f",line={self.line}" if self.line else ""
+        text = f"{self.field}: {self.expected}" + (f", found {self.found}" if self.found else "")
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::{kind} file={self.path}{line},title=agora check::{text}"
+
+    def log(self) -> None:
+        (logger.error if self.severity == "error" else logger.warning)("%s", self)
+
+
+def problem(path: str, field_name: str, expected: str, found: Any = None, **kw: Any) -> Problem:
+    """Build a problem, rendering ``found`` for humans (use ``found_text`` to pass it verbatim)."""
+    found_text = kw.pop("found_text", None)
+    return Problem(path, field_name, expected, found_text if found_text is not None else
+                   (show(found) if found is not None else ""), **kw)
+
+
+class ContentError(Exception):
+    """A content file cannot be published as it is; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class ProblemLog:
+    """Problems found during one build, for strict mode and the build report."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, item: Problem, *, log: bool = True) -> None:
+        if item in self.problems:
+            return
+        self.problems.append(item)
+        if log:
+            item.log()
+
+    def extend(self, items: list[Problem], *, log: bool = True) -> None:
+        for item in items:
+            self.add(item, log=log)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
