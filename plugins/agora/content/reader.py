@@ -41,10 +41,21 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return header, match.group(2), body_line
 
 
-def display_path(source_path: str) -> str:
-    """A path editors recognise: relative to the working directory when inside it."""
+def display_path(source_path: str, content_root: str | None = None) -> str:
+    """A path editors recognise: ``content/events/ama.md``.
+
+    Relative to the working directory when inside it, else to the folder holding
+    the content folder (builds of temporary sites, CI checkouts elsewhere).
+    """
     rel = os.path.relpath(source_path)
-    return source_path if rel.startswith("..") else rel.replace(os.sep, "/")
+    if not rel.startswith(".."):
+        return rel.replace(os.sep, "/")
+    if content_root:
+        base = os.path.dirname(os.path.abspath(content_root))
+        rel = os.path.relpath(source_path, base)
+        if not rel.startswith(".."):
+            return rel.replace(os.sep, "/")
+    return source_path
 
 
 def problem_collector(settings: Mapping[str, Any]):
@@ -60,7 +71,7 @@ def validate_metadata(
     content_root = settings.get("PATH", "")
     rel = os.path.relpath(source_path, content_root) if content_root else source_path
     ctype = content_type_for(rel, settings)
-    shown = display_path(source_path)
+    shown = display_path(source_path, content_root)
     if ctype is None or ctype.schema is None:
         return dict(metadata), []
     unknown = settings.get("AGORA_UNKNOWN_FIELDS", "warning")
@@ -120,7 +131,7 @@ class AgoraMarkdownReader(MarkdownReader):
         if header is None:
             content, native = super().read(source_path)  # Pelican renders its summary
             return content, self._finish(native, source_path, render_summary=False)
-        shown = display_path(source_path)
+        shown = display_path(source_path, self.settings.get("PATH"))
         try:
             raw = yaml.safe_load(header)
         except yaml.YAMLError as exc:

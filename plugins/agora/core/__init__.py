@@ -45,9 +45,9 @@ def on_initialized(pelican: Any) -> None:
     state = BuildState(now=clock.now(settings), strict=agora_settings.strict)
     previous = settings.get(STATE_KEY)
     if previous is not None:
-        logging.getLogger().removeHandler(previous.errors)
+        logging.getLogger().removeHandler(previous.log)
     settings[STATE_KEY] = state
-    logging.getLogger().addHandler(state.errors)
+    logging.getLogger().addHandler(state.log)
 
 
 def on_generator_init(generator: Any) -> None:
@@ -96,10 +96,10 @@ def count_content(generators: list[Any]) -> None:
             if isinstance(items, list) and items:
                 key = getattr(generator, "context_name", None) if name == "items" else name
                 state.counts[key or name] = len(items)
-    if state.strict and state.errors.messages:
+    if state.strict and state.log.errors:
         raise StrictModeError(
-            f"strict mode: {len(state.errors.messages)} error(s), nothing was written; "
-            f"first: {state.errors.messages[0]}"
+            f"strict mode: {len(state.log.errors)} error(s), nothing was written; "
+            f"first: {state.log.errors[0]}"
         )
 
 
@@ -107,11 +107,11 @@ def on_finalized(pelican: Any) -> None:
     state = build_state(pelican.settings)
     if state is None:
         return
-    logging.getLogger().removeHandler(state.errors)
+    logging.getLogger().removeHandler(state.log)
     write_build_report(pelican.settings)
-    if state.strict and state.errors.messages:
-        raise StrictModeError(f"strict mode: {len(state.errors.messages)} error(s); "
-                              f"first: {state.errors.messages[0]}")
+    if state.strict and state.log.errors:
+        raise StrictModeError(f"strict mode: {len(state.log.errors)} error(s); "
+                              f"first: {state.log.errors[0]}")
 
 
 def register() -> None:

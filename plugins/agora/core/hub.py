@@ -68,8 +68,8 @@ def write_build_report(settings: Any) -> dict[str, Any]:
         "next_change": upcoming[0].astimezone(UTC).isoformat() if upcoming else None,
         "next_change_reason": upcoming[1] if upcoming else None,
         "counts": dict(sorted(state.counts.items())),
-        "errors": [str(p) for p in state.problems.errors],
-        "warnings": sorted(set(state.warnings + [str(p) for p in state.problems.warnings])),
+        "errors": list(dict.fromkeys(state.log.errors)),
+        "warnings": list(dict.fromkeys(state.log.warnings + state.warnings)),
         **state.report,
     }
     path = os.path.join(settings["OUTPUT_PATH"], "build.json")

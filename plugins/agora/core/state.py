@@ -12,18 +12,23 @@ from agora.problems import ProblemLog
 STATE_KEY = "_AGORA_STATE"
 
 
-class ErrorCounter(logging.Handler):
-    """Counts error records logged by Pelican and Agora during the build (strict mode)."""
+class LogCollector(logging.Handler):
+    """Collects the warnings and errors Pelican and Agora log during one build.
+
+    Strict mode fails on any error; ``agora check`` reports both lists.
+    """
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
+        super().__init__(level=logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            self.messages.append(record.getMessage().splitlines()[0])
+            message = record.getMessage()
         except Exception:  # a broken log call must not break the build
-            self.messages.append(str(record.msg))
+            message = str(record.msg)
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(message)
 
 
 @dataclass
@@ -33,7 +38,7 @@ class BuildState:
     now: datetime
     strict: bool = False
     problems: ProblemLog = field(default_factory=ProblemLog)
-    errors: ErrorCounter = field(default_factory=ErrorCounter)
+    log: LogCollector = field(default_factory=LogCollector)
     warnings: list[str] = field(default_factory=list)
     next_changes: list[tuple[datetime, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,138 @@
+"""The ``agora`` command: editors' and operators' tools around the Pelican build.
+
+Every subcommand has ``--help``. Only ``sync`` (and later ``newsletter send``)
+touch the network; everything else works offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def load_settings(settings_file: str, **override: Any) -> dict[str, Any]:
+    """Read a Pelican settings file the way ``pelican -s`` does."""
+    from pelican.settings import read_settings  # noqa: PLC0415 - keep --help fast
+
+    if not Path(settings_file).exists():
+        raise SystemExit(f"agora: {settings_file}: expected a Pelican settings file, found none "
+                         f"(run agora from the hub's folder or pass --settings)")
+    return read_settings(settings_file, override=override or None)
+
+
+def run_build(settings: dict[str, Any]) -> Any:
+    """Run a full Pelican build with Agora's plugins; return the build state."""
+    from pelican import Pelican  # noqa: PLC0415
+
+    from agora.core.state import STATE_KEY  # noqa: PLC0415
+
+    pelican = Pelican(settings)
+    pelican.run()
+    return settings[STATE_KEY]
+
+
+# --- agora check --------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Validate every content file by building the site into a throw-away folder."""
+    quiet = logging.getLogger()
+    previous_level = quiet.level
+    quiet.setLevel(logging.WARNING)
+    # Problems are printed below, once, in the chosen format: silence the default handler.
+    logging.lastResort = logging.NullHandler()
+    with tempfile.TemporaryDirectory(prefix="agora-check-") as output:
+        settings = load_settings(args.settings, OUTPUT_PATH=output, AGORA_STRICT=False,
+                                 LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False,
+                                 DELETE_OUTPUT_DIRECTORY=False)
+        try:
+            state = run_build(settings)
+        except Exception as exc:  # a broken setting or template: report it, exit non-zero
+            print(f"agora check: the build failed: {exc}", file=sys.stderr)
+            return EXIT_PROBLEMS
+        finally:
+            quiet.setLevel(previous_level)
+    errors = list(dict.fromkeys(state.log.errors))
+    warnings = list(dict.fromkeys(state.log.warnings + state.warnings))
+    structured = {str(p): p for p in state.problems.problems}
+    for message in errors + warnings:
+        item = structured.get(message)
+        is_error = message in errors
+        if args.format == "github":
+            if item is not None:
+                print(item.github())
+            else:
+                print(f"::{'error' if is_error else 'warning'} title=agora check::{message}")
+        else:
+            print(f"{'error' if is_error else 'warning'}: {message}")
+    failed = bool(errors) or (args.strict and bool(warnings))
+    summary = (f"agora check: {len(errors)} error(s), {len(warnings)} warning(s) "
+               f"in {sum(state.counts.values())} published items")
+    print(summary, file=sys.stderr)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agora",
+        description="Agora community hub tools. Builds themselves run with `make html` "
+                    "(pelican); these commands help editors and operators.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "check", help="validate all content (exit 0 clean, 1 on errors)",
+        description="Validate every content file: front matter against the content model, "
+                    "cross-references (members, series), and every warning a build would give. "
+                    "Exit 0 when clean, 1 on errors (or on warnings with --strict).",
+    )
+    check.add_argument("--settings", "-s", default="pelicanconf.py",
+                       help="Pelican settings file (default: pelicanconf.py)")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="text for people, github for pull-request annotations")
+    check.set_defaults(handler=cmd_check)
+
+    for register in _extra_commands():
+        register(commands)
+    return parser
+
+
+def _extra_commands() -> list[Any]:
+    """Subcommands contributed by capabilities (forum sync, ...), imported lazily."""
+    registrars = []
+    for module_name in ("agora.forum.cli",):
+        try:
+            module = __import__(module_name, fromlist=["register_command"])
+        except ImportError:
+            continue
+        registrars.append(module.register_command)
+    return registrars
+
+
+def _version() -> str:
+    import agora  # noqa: PLC0415
+
+    return f"agora {agora.__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""Shared fixtures: real Pelican builds into temporary folders, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import lxml.html
+import pytest
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from agora.core.state import STATE_KEY, BuildState
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO_NOW = "2026-11-20T10:00:00+01:00"
+
+
+@dataclass
+class Site:
+    """A built site: where it is, and what the build said about itself."""
+
+    root: Path
+    output: Path
+    state: BuildState
+    settings: dict[str, Any]
+
+    def path(self, url: str) -> Path:
+        target = self.output / url.lstrip("/")
+        return target / "index.html" if url.endswith("/") or not url else target
+
+    def html(self, url: str) -> lxml.html.HtmlElement:
+        return lxml.html.fromstring(self.path(url).read_bytes())
+
+    def text(self, url: str) -> str:
+        return self.path(url).read_text(encoding="utf-8")
+
+    def all_text(self) -> str:
+        """Every text file of the output, concatenated (for "appears nowhere" checks)."""
+        chunks = []
+        for file in sorted(self.output.rglob("*")):
+            if file.is_file() and file.suffix in {".html", ".xml", ".ics", ".json", ".txt"}:
+                chunks.append(file.read_text(encoding="utf-8", errors="replace"))
+        return "\n".join(chunks)
+
+
+def build(root: Path, settings_file: Path | None = None, **override: Any) -> Site:
+    """Build the site whose content is under ``root/content`` into ``root/output``."""
+    output = root / "output"
+    settings_path = settings_file or REPO / "pelicanconf.py"
+    options = {
+        "PATH": str(root / "content"),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(REPO / "theme"),
+        "CACHE_PATH": str(root / ".cache"),
+        "LOAD_CONTENT_CACHE": False,
+        "AGORA_NOW": DEMO_NOW,
+        "AGORA_FORUM_SNAPSHOT_DIR": str(REPO / "data" / "forum"),
+    }
+    options.update(override)
+    settings = read_settings(str(settings_path), override=options)
+    Pelican(settings).run()
+    return Site(root, output, settings[STATE_KEY], settings)
+
+
+def write_files(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The demo hub exactly as `make html` builds it (bundled content and snapshot)."""
+    root = tmp_path_factory.mktemp("demo")
+    shutil.copytree(REPO / "content", root / "content")
+    return build(root)
+
+
+@pytest.fixture(scope="session")
+def make_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Site]:
+    """Build a small site from ``files`` (path -> text), with settings overrides."""
+
+    def factory(files: dict[str, str], *, name: str = "site", with_demo_members: bool = True,
+                **override: Any) -> Site:
+        root = tmp_path_factory.mktemp(name)
+        if with_demo_members:
+            shutil.copytree(REPO / "content" / "members", root / "content" / "members")
+            shutil.copy(REPO / "content" / "series.yml", root / "content" / "series.yml")
+            avatars = REPO / "content" / "images" / "members"
+            if avatars.is_dir():
+                shutil.copytree(avatars, root / "content" / "images" / "members")
+        write_files(root / "content", files)
+        return build(root, **override)
+
+    return factory

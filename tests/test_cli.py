@@ -1,0 +1,70 @@
+"""The `agora` command as editors run it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, write_files
+
+AGORA = [sys.executable, "-m", "agora.cli"]
+
+
+def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([*AGORA, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "AGORA_NOW": "2026-11-20T10:00:00+01:00",
+                               "HOME": str(cwd)})
+
+
+@pytest.fixture(scope="module")
+def hub_copy(tmp_path_factory):
+    """A copy of the hub with one broken event."""
+    root = tmp_path_factory.mktemp("cli-hub")
+    for name in ("content", "data"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "pelicanconf.py", root)
+    shutil.copytree(REPO / "theme", root / "theme")
+    write_files(root / "content", {"events/ama.md": """
+        ---
+        title: AMA
+        start: 3 décembre
+        ---
+        Posez vos questions.
+        """})
+    return root
+
+
+@pytest.mark.parametrize("command", [[], ["check"]])
+def test_help_everywhere(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0
+    assert "usage: agora" in result.stdout
+
+
+def test_check_reports_file_and_field_and_exits_1(hub_copy):
+    result = run("check", cwd=hub_copy)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert ('error: content/events/ama.md: start: expected ISO date-time like 2026-12-03T18:00, '
+            'found "3 décembre"') in result.stdout
+
+
+def test_check_github_format_annotates_the_file(hub_copy):
+    result = run("check", "--format", "github", cwd=hub_copy)
+    assert result.returncode == 1
+    assert "::error file=content/events/ama.md,title=agora check::start: expected ISO" in \
+        result.stdout
+
+
+def test_check_on_the_demo_is_clean_even_strict():
+    result = run("check", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s), 0 warning(s)" in result.stderr
+
+
+def test_missing_settings_file_is_explained(tmp_path):
+    result = run("check", cwd=tmp_path)
+    assert result.returncode != 0
+    assert "pelicanconf.py: expected a Pelican settings file" in result.stderr

@@ -1,0 +1,75 @@
+"""One clock, one place for settings."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from agora import clock
+from agora.settings import SETTINGS, SettingsError, get_settings
+
+
+def test_defaults_apply():
+    values = get_settings({})
+    assert values.events_window_weeks == 8
+    assert values["AGORA_FORUM_SNAPSHOT_DIR"] == "data/forum"
+    assert len(values) == len(SETTINGS)
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("AGORA_EVENTS_WINDOW_WEEKS", "eight", "expected a whole number"),
+    ("AGORA_FORUM_URL", "forum.example.org", "expected an http(s) URL"),
+    ("AGORA_STRICT", "yes", "expected true or false"),
+    ("AGORA_NOW", "2026-11-20T10:00", "expected an ISO date-time with offset"),
+    ("AGORA_UNKNOWN_FIELDS", "shout", "expected one of warning, error, ignore"),
+])
+def test_invalid_setting_is_named(name, value, expected):
+    with pytest.raises(SettingsError) as caught:
+        get_settings({name: value})
+    message = str(caught.value)
+    assert message.startswith(f"{name}: {expected}")
+    assert repr(value).strip("'") in message
+
+
+def test_unknown_agora_setting_is_refused():
+    with pytest.raises(SettingsError, match="AGORA_EVENT_WINDOW: expected one of the known"):
+        get_settings({"AGORA_EVENT_WINDOW": 3})
+
+
+def test_invalid_setting_fails_the_build(make_site):
+    with pytest.raises(SettingsError, match="AGORA_FORUM_MAX_AGE_HOURS"):
+        make_site({}, name="bad-setting", AGORA_FORUM_MAX_AGE_HOURS=-1)
+
+
+def test_environment_beats_setting_beats_system(monkeypatch):
+    monkeypatch.delenv("AGORA_NOW", raising=False)
+    assert clock.now({"AGORA_NOW": "2026-01-02T03:04:05+01:00"}).isoformat() == \
+        "2026-01-02T03:04:05+01:00"
+    monkeypatch.setenv("AGORA_NOW", "2030-06-01T12:00:00+00:00")
+    assert clock.now({"AGORA_NOW": "2026-01-02T03:04:05+01:00"}) == \
+        datetime(2030, 6, 1, 12, tzinfo=UTC)
+    monkeypatch.delenv("AGORA_NOW")
+    before = datetime.now(UTC)
+    assert before <= clock.now() <= datetime.now(UTC)
+
+
+def test_naive_now_is_refused(monkeypatch):
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T10:00")
+    with pytest.raises(clock.ClockError, match="no UTC offset"):
+        clock.now()
+
+
+def test_scheduled_post_goes_live_when_the_clock_passes_its_date(make_site):
+    files = {"articles/plus-tard.md": """
+        ---
+        title: Plus tard
+        date: 2026-12-01T08:00
+        ---
+        Bientôt.
+        """}
+    before = make_site(files, name="sched-before", AGORA_NOW="2026-11-30T08:00:00+01:00")
+    after = make_site(files, name="sched-after", AGORA_NOW="2026-12-01T08:00:00+01:00")
+    assert not before.path("blog/plus-tard/").exists()
+    assert before.path("drafts/plus-tard/").exists()  # previewable locally
+    assert after.path("blog/plus-tard/").exists()

@@ -1,0 +1,193 @@
+"""Bad input gets a clear error naming file, field, what was expected and what was found."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from agora.core import StrictModeError
+
+GOOD_ARTICLE = """
+---
+title: Un bon article
+date: 2026-10-01T09:00
+author: camille-roux
+---
+Texte.
+"""
+
+CASES = {
+    "bad-date": ("articles/bad-date.md", """
+        ---
+        title: Date illisible
+        date: 3 décembre
+        ---
+        Texte.
+        """, "content/articles/bad-date.md: date: expected ISO date-time like 2026-12-03T18:00",
+        'found "3 décembre"'),
+    "bad-yaml": ("articles/bad-yaml.md", """
+        ---
+        title: "YAML cassé
+        date: 2026-10-01
+        ---
+        Texte.
+        """, "content/articles/bad-yaml.md:", "front matter: expected valid YAML"),
+    "missing-title": ("articles/missing-title.md", """
+        ---
+        date: 2026-10-01
+        ---
+        Texte.
+        """, "content/articles/missing-title.md: title: expected text", "found nothing"),
+    "unknown-author": ("articles/unknown-author.md", """
+        ---
+        title: Auteur inconnu
+        date: 2026-10-01
+        author: personne-inconnue
+        ---
+        Texte.
+        """, "content/articles/unknown-author.md: author: expected a known member slug",
+        'found "personne-inconnue"'),
+    "unknown-series": ("articles/unknown-series.md", """
+        ---
+        title: Série inconnue
+        date: 2026-10-01
+        series: pas-une-serie
+        ---
+        Texte.
+        """, "content/articles/unknown-series.md: series: expected a known series slug",
+        'found "pas-une-serie"'),
+    "tags-mapping": ("articles/tags-mapping.md", """
+        ---
+        title: Étiquettes
+        date: 2026-10-01
+        tags: {a: 1}
+        ---
+        Texte.
+        """, "content/articles/tags-mapping.md: tags: expected a list of text values", "found"),
+    "event-start": ("events/ama.md", """
+        ---
+        title: AMA
+        start: 3 décembre
+        ---
+        Texte.
+        """, "content/events/ama.md: start: expected ISO date-time like 2026-12-03T18:00",
+        'found "3 décembre"'),
+    "event-end-before-start": ("events/reversed.md", """
+        ---
+        title: À l'envers
+        start: 2026-12-03T18:00
+        end: 2026-12-03T17:00
+        ---
+        Texte.
+        """, "content/events/reversed.md: end: expected a time after start", "found"),
+    "event-timezone": ("events/zone.md", """
+        ---
+        title: Fuseau inconnu
+        start: 2026-12-03T18:00
+        timezone: Europe/Lyon
+        ---
+        Texte.
+        """, "content/events/zone.md: timezone: expected an IANA time zone", 'found "Europe/Lyon"'),
+    "event-format": ("events/format.md", """
+        ---
+        title: Format inconnu
+        start: 2026-12-03T18:00
+        format: barbecue
+        ---
+        Texte.
+        """, "content/events/format.md: format: expected one of webinar", 'found "barbecue"'),
+    "event-url": ("events/url.md", """
+        ---
+        title: Mauvais lien
+        start: 2026-12-03T18:00
+        registration_url: www.example.org
+        ---
+        Texte.
+        """, "content/events/url.md: registration_url: expected an absolute http(s) URL",
+        'found "www.example.org"'),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_site(make_site):
+    files = {"articles/good.md": GOOD_ARTICLE}
+    files.update({path: text for path, text, *_ in CASES.values()})
+    return make_site(files, name="broken")
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_error_names_file_field_expected_and_found(broken_site, case):
+    path, _, where_and_what, found = CASES[case]
+    messages = [m for m in broken_site.state.log.errors if where_and_what in m]
+    assert messages, f"no error like {where_and_what!r} in {broken_site.state.log.errors}"
+    assert found in messages[0]
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_broken_file_is_left_out_not_silently(broken_site, case):
+    path = CASES[case][0]
+    slug = path.rsplit("/", 1)[1].removesuffix(".md")
+    assert not list(broken_site.output.rglob(f"{slug}/index.html")), f"{path} was published"
+    report = json.loads((broken_site.output / "build.json").read_text())
+    assert any(path in error for error in report["errors"])
+
+
+def test_good_content_still_builds(broken_site):
+    assert broken_site.path("blog/good/").exists()
+
+
+def test_unknown_field_is_a_warning_not_an_error(make_site):
+    site = make_site({"articles/extra.md": """
+        ---
+        title: Champ en trop
+        date: 2026-10-01
+        colour: vert
+        ---
+        Texte.
+        """}, name="unknown-field")
+    assert site.path("blog/extra/").exists()
+    warnings = [w for w in site.state.log.warnings if "colour" in w]
+    assert warnings and "content/articles/extra.md: colour: a field of a article" in warnings[0]
+    assert not site.state.log.errors
+
+
+def test_strict_mode_fails_the_build(make_site):
+    with pytest.raises(StrictModeError, match="strict mode"):
+        make_site({"articles/bad.md": CASES["bad-date"][1]}, name="strict", AGORA_STRICT=True)
+
+
+def test_yaml_error_reports_the_line(broken_site):
+    message = next(m for m in broken_site.state.log.errors if "bad-yaml.md" in m)
+    assert message.startswith("content/articles/bad-yaml.md:")
+    line = message.split(":")[1]
+    assert line.isdigit() and 2 <= int(line) <= 4
+
+
+def test_native_pelican_metadata_and_rst_keep_working(make_site):
+    site = make_site({
+        "articles/native.md": """
+            Title: Métadonnées natives
+            Date: 2026-10-01 09:00
+            Tags: un, deux
+            Category: Anciens
+
+            Un article écrit pour Pelican sans YAML.
+            """,
+        "articles/ancien.rst": """
+            Un article en reStructuredText
+            ##############################
+
+            :date: 2026-10-02 10:00
+            :tags: rst, migration
+            :category: Anciens
+
+            Toujours publié.
+            """,
+    }, name="native")
+    native = site.html("blog/native/")
+    assert native.cssselect("h1")[0].text_content() == "Métadonnées natives"
+    assert {a.text_content() for a in native.cssselect("p.tags a")} == {"un", "deux"}
+    assert site.html("blog/ancien/").cssselect("h1")[0].text_content() == \
+        "Un article en reStructuredText"
+    assert not site.state.log.errors
