@@ -118,7 +118,7 @@ def broken_site(make_site):
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_error_names_file_field_expected_and_found(broken_site, case):
-    path, _, where_and_what, found = CASES[case]
+    _path, _, where_and_what, found = CASES[case]
     messages = [m for m in broken_site.state.log.errors if where_and_what in m]
     assert messages, f"no error like {where_and_what!r} in {broken_site.state.log.errors}"
     assert found in messages[0]

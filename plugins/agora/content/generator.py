@@ -13,10 +13,11 @@ import logging
 from itertools import chain
 from typing import Any, ClassVar
 
-from agora.problems import ContentError
 from pelican.contents import Content, SkipStub
 from pelican.generators import CachingGenerator
 from pelican.utils import order_content, process_translations
+
+from agora.problems import ContentError
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import yaml
-from agora.content.schema import check_references, content_type_for
-from agora.problems import ContentError, Problem, problem
 from markdown import Markdown
 from pelican.contents import Author, Category, Tag
 from pelican.readers import MarkdownReader, RstReader
 from pelican.utils import pelican_open
+
+from agora.content.schema import check_references, content_type_for
+from agora.problems import ContentError, Problem, problem
 
 FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?(.*)\Z",
                              re.MULTILINE | re.DOTALL)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from agora.content import fields as f
 from agora.problems import Problem, problem, show
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from agora.content import fields as f
 from agora.content.schema import ContentType, make_schema, register_content_type
 from agora.problems import logger
