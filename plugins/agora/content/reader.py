@@ -15,7 +15,6 @@ wrong with them.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -25,21 +24,9 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
+from agora.content.frontmatter import split_front_matter
 from agora.content.schema import check_references, content_type_for
 from agora.problems import ContentError, Problem, problem
-
-FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?(.*)\Z",
-                             re.MULTILINE | re.DOTALL)
-
-
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """Return (YAML header or None, body, line number where the body starts)."""
-    match = FRONT_MATTER_RE.match(text)
-    if not match:
-        return None, text, 1
-    header = match.group(1)
-    body_line = text[: match.start(2)].count("\n") + 1
-    return header, match.group(2), body_line
 
 
 def display_path(source_path: str, content_root: str | None = None) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from agora.content import fields as f
+from agora.content.frontmatter import split_front_matter
 from agora.problems import Problem, problem, show
 
 KeyLoader = Callable[[Mapping[str, Any]], Mapping[str, Any]]
@@ -136,8 +137,6 @@ def content_type_for(source_path: str, settings: Mapping[str, Any]) -> ContentTy
 
 def read_front_matter(path: Path) -> dict[str, Any]:
     """Only the YAML header of a Markdown file (cheap; for indexes of keys)."""
-    from agora.content.reader import split_front_matter
-
     try:
         header, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
         data = yaml.safe_load(header) if header else {}
