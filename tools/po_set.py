@@ -1,6 +1,7 @@
 """Add or update French translations in the theme catalog.
 
 Usage: python tools/po_set.py 'English msgid=Traduction française' ...
+Plurals: 'one reply|%(num)s replies=une réponse|%(num)s réponses'.
 Keeps the catalog sorted and stable so concurrent additions merge cleanly.
 """
 
@@ -22,7 +23,10 @@ def main(pairs: list[str]) -> int:
         if not msgstr:
             print(f"expected 'msgid=traduction', found {pair!r}", file=sys.stderr)
             return 2
-        catalog.add(msgid, msgstr)
+        if "|" in msgid:
+            catalog.add(tuple(msgid.split("|", 1)), tuple(msgstr.split("|", 1)))
+        else:
+            catalog.add(msgid, msgstr)
     with CATALOG.open("wb") as handle:
         write_po(handle, catalog, sort_output=True, width=100, omit_header=False)
     return 0

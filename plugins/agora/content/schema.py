@@ -41,6 +41,7 @@ COMMON_FIELDS: dict[str, f.Field] = {
     "save_as": f.text(help="Override the output path"),
     "url": f.text(help="Override the URL"),
     "forum_topic": f.integer(minimum=1, help="Discourse topic id of the discussion"),
+    "forum_embed": f.boolean(help="show live forum comments (needs AGORA_FORUM_EMBED_COMMENTS)"),
 }
 
 

@@ -1,0 +1,109 @@
+"""``agora sync``: refresh the forum snapshot (the only network step of a build cycle)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from agora.content.schema import read_front_matter
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def linked_from_content(content_root: Path) -> tuple[list[int], list[str]]:
+    """Topic ids that content links to (``forum_topic``) and members' forum usernames."""
+    topics: set[int] = set()
+    usernames: set[str] = set()
+    for path in sorted(content_root.rglob("*.md")):
+        data = read_front_matter(path)
+        topic = data.get("forum_topic")
+        if isinstance(topic, int) or (isinstance(topic, str) and topic.isdigit()):
+            topics.add(int(topic))
+        if data.get("consent") is True and isinstance(data.get("discourse"), str):
+            usernames.add(data["discourse"])
+    return sorted(topics), sorted(usernames)
+
+
+class Progress:
+    """One updating line on a terminal; a line per stage otherwise (CI logs)."""
+
+    def __init__(self, stream: Any = sys.stderr):
+        self.stream = stream
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.tty:
+            self.stream.write(f"\r\033[K  {stage}: {done}/{total}")
+            self.stream.flush()
+        elif stage != self.stage:
+            self.stream.write(f"  {stage}...\n")
+        self.stage = stage
+
+    def close(self) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K")
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from agora.cli import load_settings  # noqa: PLC0415 - cli imports this module
+    from agora.forum.client import ForumError  # noqa: PLC0415
+    from agora.forum.plugin import snapshot_dir  # noqa: PLC0415
+    from agora.forum.snapshot import SnapshotError  # noqa: PLC0415
+    from agora.forum.sync import sync  # noqa: PLC0415
+    from agora.settings import SettingsError, get_settings  # noqa: PLC0415
+
+    settings = load_settings(args.settings)
+    try:
+        agora_settings = get_settings(settings)
+    except SettingsError as exc:
+        print(f"agora sync: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    forum_url = args.forum_url or agora_settings.forum_url
+    if not forum_url:
+        print("agora sync: AGORA_FORUM_URL: expected the forum's URL (or --forum-url), "
+              "found nothing", file=sys.stderr)
+        return EXIT_FAILED
+    target = Path(args.snapshot_dir) if args.snapshot_dir else snapshot_dir(settings)
+    topics, usernames = linked_from_content(Path(settings["PATH"]))
+    print(f"agora sync: {forum_url} -> {target} ({len(topics)} linked topics, "
+          f"{len(usernames)} member profiles)", file=sys.stderr)
+    progress = Progress()
+    started = time.monotonic()
+    try:
+        result = sync(forum_url, target, topic_ids=topics, usernames=usernames,
+                      categories=agora_settings.forum_categories,
+                      top_periods=agora_settings.forum_top_periods,
+                      requests_per_second=agora_settings.forum_requests_per_second,
+                      timeout=agora_settings.forum_timeout, progress=progress)
+    except (ForumError, SnapshotError, OSError, ValueError) as exc:
+        progress.close()
+        print(f"agora sync: failed, the previous snapshot is unchanged: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    progress.close()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"agora sync: done in {time.monotonic() - started:.1f} s: {result.requests} requests, "
+          f"{len(result.topics_fetched)} topics fetched, {len(result.topics_reused)} unchanged, "
+          f"{result.avatars_downloaded} avatars downloaded", file=sys.stderr)
+    return EXIT_OK
+
+
+def register_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "sync", help="refresh the forum snapshot from Discourse (network)",
+        description="Fetch the forum's latest and top topics, the topics content links to, "
+                    "statistics, top contributors and member profiles into a snapshot folder, "
+                    "atomically: a failed sync leaves the previous snapshot untouched. "
+                    "Incremental: unchanged topics are not fetched again. For a private forum "
+                    "set AGORA_DISCOURSE_API_KEY and AGORA_DISCOURSE_API_USERNAME.",
+    )
+    parser.add_argument("--forum-url", help="forum base URL (default: AGORA_FORUM_URL)")
+    parser.add_argument("--snapshot-dir",
+                        help="snapshot folder (default: AGORA_FORUM_SNAPSHOT_DIR, data/forum)")
+    parser.add_argument("--settings", "-s", default="pelicanconf.py",
+                        help="Pelican settings file (default: pelicanconf.py)")
+    parser.set_defaults(handler=cmd_sync)

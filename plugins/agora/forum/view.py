@@ -1,0 +1,203 @@
+"""What templates know of the forum: one object built once per build from the snapshot.
+
+Every lookup a page makes (``forum.thread(article.forum_topic)``, ``forum.hot(5)``)
+is answered from indexes built here, so a build with thousands of pages reads
+and sanitizes the snapshot once, never per page.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from markupsafe import Markup
+
+from agora.forum.sanitize import sanitize_cooked
+from agora.forum.snapshot import Snapshot
+
+AVATAR_URL_PREFIX = "forum/"  # avatars are copied to output/forum/avatars/...
+
+
+def _instant(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+@dataclass
+class Trend:
+    """A counter now and its change over a period, for the community-health page."""
+
+    label: str
+    value: int
+    change_7_days: int | None = None
+    change_30_days: int | None = None
+
+
+@dataclass
+class ForumView:
+    snapshot: Snapshot
+    now: datetime
+    max_age_hours: float
+    output_path: Path | None = None
+    used_avatars: set[str] = field(default_factory=set)
+    _threads: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    # -- basics -------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.snapshot.forum_url.rstrip("/")
+
+    @property
+    def taken_at(self) -> datetime:
+        return self.snapshot.taken_at
+
+    @property
+    def is_stale(self) -> bool:
+        return self.snapshot.is_stale(self.max_age_hours, self.now)
+
+    def avatar(self, relative: str | None) -> str | None:
+        """URL (relative to SITEURL) of a downloaded avatar; never the forum's own host."""
+        if relative in self.used_avatars:
+            return AVATAR_URL_PREFIX + relative
+        source = self.snapshot.file(relative) if relative else None
+        if source is None:
+            return None
+        # Publish only avatars some page shows, the first time one does.
+        if self.output_path is not None:
+            target = self.output_path / AVATAR_URL_PREFIX / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        self.used_avatars.add(relative)
+        return AVATAR_URL_PREFIX + relative
+
+    def topic_url(self, topic: Mapping[str, Any]) -> str:
+        return topic.get("url") or f"{self.url}/t/{topic.get('slug', 'topic')}/{topic['id']}"
+
+    def user_url(self, username: str) -> str:
+        return f"{self.url}/u/{username}"
+
+    def category(self, category_id: int | None) -> dict[str, Any] | None:
+        return self.snapshot.category(category_id)
+
+    # -- threads --------------------------------------------------------------------------
+    def thread(self, topic_id: Any, replies: int = 3) -> dict[str, Any] | None:
+        """A linked topic, ready to render: counts, participants, best replies (sanitized)."""
+        topic = self.snapshot.topic(topic_id) if topic_id is not None else None
+        if topic is None:
+            return None
+        key = topic["id"]
+        if key not in self._threads:
+            posts_count = int(topic.get("posts_count") or 0)
+            best = []
+            for reply in (topic.get("best_replies") or [])[:replies]:
+                # Sanitized at sync time, and again here: the snapshot is a file in git.
+                best.append({**reply, "html": Markup(sanitize_cooked(reply.get("cooked_html"),
+                                                                     self.url)),
+                             "avatar_url": self.avatar(reply.get("avatar")),
+                             "created": _instant(reply.get("created_at"))})
+            participants = [{**p, "avatar_url": self.avatar(p.get("avatar"))}
+                            for p in (topic.get("participants") or [])]
+            self._threads[key] = {
+                "id": key,
+                "title": topic.get("title", ""),
+                "url": self.topic_url(topic),
+                "replies": max(0, posts_count - 1),
+                "views": topic.get("views"),
+                "likes": topic.get("like_count"),
+                "participants": participants,
+                "last_activity": _instant(topic.get("last_posted_at") or topic.get("bumped_at")),
+                "best_replies": best,
+                "excerpt": topic.get("excerpt") or "",
+                "category": self.category(topic.get("category_id")),
+                "tags": topic.get("tags") or [],
+            }
+        return self._threads[key]
+
+    def hot(self, count: int = 5) -> list[dict[str, Any]]:
+        return [t for t in (self.thread(topic["id"]) for topic in self.snapshot.hot(count)) if t]
+
+    def ask_url(self, title: str = "", body: str = "", category: str | None = None,
+                tags: list[str] | None = None) -> str:
+        """A prefilled "ask the community" link opening a new topic on the forum."""
+        params = {"title": title, "body": body}
+        if category:
+            params["category"] = category
+        if tags:
+            params["tags"] = ",".join(tags)
+        return f"{self.url}/new-topic?{urlencode({k: v for k, v in params.items() if v})}"
+
+    # -- the /forum/ page -------------------------------------------------------------------
+    def categories(self, only: list[str] | None = None, per_category: int = 5) -> list[dict]:
+        """Public categories with their latest and top threads."""
+        by_category: dict[int, list[dict[str, Any]]] = {}
+        for summary in self.snapshot.latest:
+            if summary.get("pinned_globally") or summary.get("visible") is False:
+                continue
+            by_category.setdefault(summary.get("category_id"), []).append(summary)
+        result = []
+        for category in self.snapshot.categories:
+            if only and category.get("slug") not in only:
+                continue
+            lists = self.snapshot.category_lists.get(category.get("slug"), {})
+            latest_ids = lists.get("latest") or [t["id"] for t in
+                                                 by_category.get(category.get("id"), [])]
+            latest = [t for t in (self.thread(i) for i in latest_ids[:per_category]) if t]
+            top_ids = next(iter((lists.get("top") or {}).values()), [])
+            top = [t for t in (self.thread(i) for i in top_ids[:per_category]) if t]
+            if not latest and not top:
+                continue
+            result.append({**category, "latest": latest, "top": top,
+                           "url": category.get("url") or
+                           f"{self.url}/c/{category.get('slug')}/{category.get('id')}"})
+        return result
+
+    def top(self, period: str = "monthly", count: int = 5) -> list[dict[str, Any]]:
+        return [t for t in (self.thread(topic["id"]) for topic in
+                            self.snapshot.top_topics(period)[:count]) if t]
+
+    def trends(self) -> list[Trend]:
+        """Counters now, and their change over 7 and 30 days from the snapshot history."""
+        stats = self.snapshot.stats
+        points = [(p, _instant(p.get("taken_at"))) for p in self.snapshot.history]
+        points = [(p, t) for p, t in points if t is not None]
+
+        def change(key: str, days: int) -> int | None:
+            target = self.snapshot.taken_at - timedelta(days=days)
+            earlier = [(p, t) for p, t in points if t <= target + timedelta(hours=12)]
+            if not earlier or key not in stats:
+                return None
+            previous = max(earlier, key=lambda item: item[1])[0]
+            return int(stats[key]) - int(previous[key]) if key in previous else None
+
+        labels = (("users", "Members"), ("topics", "Topics"), ("posts", "Posts"),
+                  ("likes", "Likes"))
+        trends = [Trend(label, int(stats[key]), change(key, 7), change(key, 30))
+                  for key, label in labels if key in stats]
+        for key, label in (("active_users_7_days", "Active members, last 7 days"),
+                           ("active_users_30_days", "Active members, last 30 days")):
+            if key in stats:
+                trends.append(Trend(label, int(stats[key])))
+        return trends
+
+    def contributors(self, count: int = 8, members_by_discourse: Mapping[str, Any] | None = None
+                     ) -> list[dict[str, Any]]:
+        """Top contributors of the month; members link to their profile, others to the forum."""
+        people = []
+        for entry in self.snapshot.directory[:count]:
+            username = entry.get("username", "")
+            member = (members_by_discourse or {}).get(username.lower())
+            people.append({**entry, "member": member, "forum_url": self.user_url(username),
+                           "avatar_url": self.avatar(entry.get("avatar"))})
+        return people
