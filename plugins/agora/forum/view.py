@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from agora.forum.sanitize import sanitize_cooked
 from agora.forum.snapshot import Snapshot
@@ -33,6 +33,17 @@ def _instant(value: Any) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo else None
+
+
+TEXT_FIELDS = ("name", "username", "title", "description", "slug")
+
+
+def _escaped(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Forum text as escaped markup: Pelican's Jinja environment does not autoescape."""
+    if record is None:
+        return None
+    return {k: escape(v) if k in TEXT_FIELDS and isinstance(v, str) else v
+            for k, v in record.items()}
 
 
 @dataclass
@@ -103,15 +114,15 @@ class ForumView:
             best = []
             for reply in (topic.get("best_replies") or [])[:replies]:
                 # Sanitized at sync time, and again here: the snapshot is a file in git.
-                best.append({**reply, "html": Markup(sanitize_cooked(reply.get("cooked_html"),
-                                                                     self.url)),
+                html = sanitize_cooked(reply.get("cooked_html"), self.url)
+                best.append({**_escaped(reply), "html": Markup(html),
                              "avatar_url": self.avatar(reply.get("avatar")),
                              "created": _instant(reply.get("created_at"))})
-            participants = [{**p, "avatar_url": self.avatar(p.get("avatar"))}
+            participants = [{**_escaped(p), "avatar_url": self.avatar(p.get("avatar"))}
                             for p in (topic.get("participants") or [])]
             self._threads[key] = {
                 "id": key,
-                "title": topic.get("title", ""),
+                "title": escape(topic.get("title", "")),
                 "url": self.topic_url(topic),
                 "replies": max(0, posts_count - 1),
                 "views": topic.get("views"),
@@ -119,9 +130,9 @@ class ForumView:
                 "participants": participants,
                 "last_activity": _instant(topic.get("last_posted_at") or topic.get("bumped_at")),
                 "best_replies": best,
-                "excerpt": topic.get("excerpt") or "",
-                "category": self.category(topic.get("category_id")),
-                "tags": topic.get("tags") or [],
+                "excerpt": escape(topic.get("excerpt") or ""),
+                "category": _escaped(self.category(topic.get("category_id"))),
+                "tags": [escape(tag) for tag in topic.get("tags") or []],
             }
         return self._threads[key]
 
@@ -158,7 +169,7 @@ class ForumView:
             top = [t for t in (self.thread(i) for i in top_ids[:per_category]) if t]
             if not latest and not top:
                 continue
-            result.append({**category, "latest": latest, "top": top,
+            result.append({**_escaped(category), "latest": latest, "top": top,
                            "url": category.get("url") or
                            f"{self.url}/c/{category.get('slug')}/{category.get('id')}"})
         return result
@@ -198,6 +209,7 @@ class ForumView:
         for entry in self.snapshot.directory[:count]:
             username = entry.get("username", "")
             member = (members_by_discourse or {}).get(username.lower())
-            people.append({**entry, "member": member, "forum_url": self.user_url(username),
+            people.append({**_escaped(entry), "member": member,
+                           "forum_url": self.user_url(username),
                            "avatar_url": self.avatar(entry.get("avatar"))})
         return people

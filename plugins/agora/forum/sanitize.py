@@ -1,0 +1,185 @@
+"""Make forum content safe and self-contained before it enters the snapshot.
+
+Discourse ``cooked`` HTML is written by forum members: it is untrusted and
+published on our pages, so it goes through an nh3 allow-list (text markup,
+links, images, code, quotes, lists, tables; no scripts, frames, styles, event
+handlers or ``javascript:``/``data:`` URLs). Its URLs are relative to the forum
+(``/uploads/...``, ``/u/...``, emoji, ``//cdn/...``) and would break on our
+site, so they are made absolute against the forum base URL. Links get
+``rel="nofollow ugc noopener"`` (user-generated content, no SEO endorsement).
+
+The other helpers smooth over shapes that differ between Discourse versions:
+tags as strings or objects, relative or absolute avatar templates.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+
+LINK_REL = "nofollow ugc noopener"
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "aside", "b", "blockquote", "br", "cite", "code", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
+    "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small",
+    "span", "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "u", "ul",
+})
+#: Removed together with their content (the rest keep their text when stripped).
+DROPPED_WITH_CONTENT = frozenset({
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math",
+    "form", "button", "select", "textarea", "video", "audio", "canvas",
+})
+ALLOWED_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "title"}),
+    "abbr": frozenset({"title"}),
+    "img": frozenset({"src", "alt", "title", "width", "height"}),
+    "ol": frozenset({"start", "reversed"}),
+    "td": frozenset({"colspan", "rowspan"}),
+    "th": frozenset({"colspan", "rowspan", "scope"}),
+    "details": frozenset({"open"}),
+}
+#: Discourse classes worth keeping so the theme can style quotes, mentions, emoji.
+ALLOWED_CLASSES: dict[str, frozenset[str]] = {
+    "a": frozenset({"mention", "mention-group", "hashtag", "lightbox", "onebox"}),
+    "aside": frozenset({"quote", "onebox"}),
+    "div": frozenset({"lightbox-wrapper", "meta", "title"}),
+    "img": frozenset({"emoji", "avatar", "thumbnail"}),
+    "span": frozenset({"mention", "hashtag", "hashtag-raw"}),
+}
+#: Image size captions inside Discourse lightboxes ("photo.jpg 1200×800 240 KB").
+_LIGHTBOX_META = re.compile(r'<div class="meta">.*?</div>', re.DOTALL)
+_SPACES = re.compile(r"\s+")
+
+
+def absolute_url(url: str | None, base: str) -> str | None:
+    """``url`` made absolute against the forum ``base``; None unless it ends up http(s).
+
+    Handles root-relative (``/uploads/x.png``), protocol-relative (``//cdn/x``)
+    and already absolute URLs; anything else (``javascript:``, ``data:``) is None.
+    """
+    if not url or not isinstance(url, str):
+        return None
+    joined = urljoin(base.rstrip("/") + "/", url.strip())
+    if urlsplit(joined).scheme not in ("http", "https"):
+        return None
+    return joined
+
+
+def sanitize_cooked(cooked: str | None, base_url: str) -> str:
+    """Safe HTML for a Discourse ``cooked`` body, with absolute URLs and nofollow links."""
+    if not cooked:
+        return ""
+    cleaner = nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
+        url_schemes=set(URL_SCHEMES),
+        url_relative=("rewrite_with_base", base_url.rstrip("/") + "/"),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+    # The lightbox caption is removed only after sanitizing, where its markup is
+    # normalised; cutting it out cannot make the remaining markup unsafe.
+    cleaned = cleaner.clean(cooked)
+    return _LIGHTBOX_META.sub("", cleaned).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Collects readable text, skipping quotes, oneboxes, code blocks and image captions."""
+
+    SKIP = frozenset({"aside", "script", "style", "pre", "svg", "iframe", "noscript",
+                      "template", "object"})
+    BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                       "blockquote", "ul", "ol", "table", "hr", "details", "summary"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.stack: list[str] = []  # tags whose content is skipped, innermost last
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if self.stack or tag in self.SKIP or (tag == "div" and "meta" in classes):
+            if tag not in ("br", "img", "hr"):
+                self.stack.append(tag)
+            return
+        if tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.stack:
+            if tag in self.stack:
+                while self.stack and self.stack.pop() != tag:
+                    pass
+            return
+        if tag in self.BLOCK:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.stack:
+            self.parts.append(data)
+
+
+def plain_text(cooked: str | None) -> str:
+    """All readable text of a cooked body on one line (quotes and code left out)."""
+    if not cooked:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(cooked)
+    parser.close()
+    return _SPACES.sub(" ", "".join(parser.parts)).strip()
+
+
+def excerpt_from_cooked(cooked: str | None, length: int = 200) -> str:
+    """A plain-text excerpt of at most ``length`` characters, cut at a word, with "…".
+
+    Discourse lists give an excerpt only for pinned topics, so excerpts are
+    taken from the first post's cooked HTML instead.
+    """
+    text = plain_text(cooked)
+    if len(text) <= length:
+        return text
+    cut = text[: max(1, length - 1)]
+    if " " in cut[length // 2:]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
+def clean_text(value: Any) -> str:
+    """Plain text from a field that may contain entities (``fancy_title``, list excerpts)."""
+    if not isinstance(value, str):
+        return ""
+    return _SPACES.sub(" ", htmllib.unescape(value)).strip()
+
+
+def normalise_tags(tags: Iterable[Any] | None) -> list[str]:
+    """Tag names from strings or ``{id, name, slug}`` objects, in order, without repeats."""
+    names: list[str] = []
+    for tag in tags or ():
+        if isinstance(tag, str):
+            name = tag
+        elif isinstance(tag, dict):
+            name = tag.get("name") or tag.get("slug") or ""
+        else:
+            continue
+        name = name.strip() if isinstance(name, str) else ""
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def avatar_url(template: str | None, size: int, base: str) -> str | None:
+    """The absolute URL of an ``avatar_template`` at ``size`` pixels (None if unusable)."""
+    if not template or not isinstance(template, str):
+        return None
+    return absolute_url(template.replace("{size}", str(int(size))), base)

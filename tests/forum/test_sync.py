@@ -1,0 +1,460 @@
+"""sync() against the fake forum: content, request economy, incrementality, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agora.forum.client import ForumUnavailable
+from agora.forum.snapshot import (
+    SnapshotError,
+    SnapshotWriter,
+    load_snapshot,
+    snapshot_from_dict,
+)
+from agora.forum.sync import normalise_stats, sync
+
+from .conftest import FIXTURES, ROOT, FakeDiscourse, tree_hashes
+
+PUBLIC_URL = "https://forum.jardiniers-du-partage.example"
+MEMBERS = ("camille.r", "yanis_b", "sofia.m", "hugo.l", "nadia.k")
+LINKED = (103, 105, 107, 110)
+LIST_DOCS = ("latest", "latest-page1", "top-weekly", "top-monthly", "c-evenements",
+             "c-evenements-top-weekly", "c-evenements-top-monthly")
+#: site 1 + latest 2 pages + top 2 periods + 12 topics + 1 posts.json (topic 107)
+#: + about 1 + directory 1 + 5 profiles + events 1 + 10 distinct avatars
+FULL_SYNC_REQUESTS = 36
+SECRET = "k3y-5ecr3t-0123456789abcdef"
+
+
+def run_sync(forum: FakeDiscourse, client: Any, target: Path, **options: Any) -> Any:
+    options.setdefault("topic_ids", LINKED)
+    options.setdefault("usernames", MEMBERS)
+    return sync(PUBLIC_URL, target, client=client, **options)
+
+
+def add_reply(docs: dict[str, Any], topic_id: int, when: str, *, username: str = "margot.v",
+              likes: int = 30, text: str = "Nouvelle réponse très appréciée") -> None:
+    """The forum gets a new reply: the topic and every list that shows it change."""
+    topic = docs[f"t-{topic_id}"]
+    posts = topic["post_stream"]["posts"]
+    template = next(p for p in docs["t-102"]["post_stream"]["posts"]
+                    if p["username"] == username)
+    number = len(posts) + 1
+    post = {**template, "id": topic_id * 100 + number, "post_number": number,
+            "topic_id": topic_id, "cooked": f"<p>{text}</p>", "created_at": when,
+            "actions_summary": [{"id": 2, "count": likes}], "post_type": 1}
+    posts.append(post)
+    topic["post_stream"]["stream"].append(post["id"])
+    topic["posts_count"] += 1
+    topic["highest_post_number"] = number
+    topic["last_posted_at"] = when
+    update_lists(docs, topic_id, posts_count=topic["posts_count"],
+                 highest_post_number=number, bumped_at=when, last_posted_at=when)
+
+
+def update_lists(docs: dict[str, Any], topic_id: int, **fields: Any) -> None:
+    for name in LIST_DOCS:
+        for item in docs[name]["topic_list"]["topics"]:
+            if item["id"] == topic_id:
+                item.update(fields)
+
+
+def remove_from_lists(docs: dict[str, Any], topic_id: int) -> None:
+    for name in LIST_DOCS:
+        topics = docs[name]["topic_list"]["topics"]
+        topics[:] = [t for t in topics if t["id"] != topic_id]
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "forum"
+
+
+# ------------------------------------------------------------------ a full sync
+
+
+def test_full_sync_writes_the_documented_snapshot(forum, make_client, target, pinned_now):
+    client = make_client()
+    result = run_sync(forum, client, target)
+    snap = result.snapshot
+
+    assert result.requests == FULL_SYNC_REQUESTS == client.request_count
+    assert len(forum.hits(r"/t/\d+\.json")) == 12
+    assert len(forum.hits(r"/t/107/posts\.json")) == 1
+    assert result.avatars_downloaded == 10 and result.avatars_reused == 0
+    assert sorted(result.topics_fetched) == list(range(101, 113))
+
+    raw = json.loads((target / "snapshot.json").read_text(encoding="utf-8"))
+    assert raw["format"] == 1
+    assert raw["taken_at"] == pinned_now == snap.taken_at.isoformat()
+    assert raw["forum_url"] == PUBLIC_URL
+    assert sorted(raw) == ["categories", "category_lists", "directory", "events", "format",
+                           "forum_url", "history", "latest", "stats", "taken_at", "top",
+                           "topics", "users"]
+    # private category and its topic are left out
+    assert [c["slug"] for c in snap.categories] == [
+        "uncategorized", "presentations", "entraide", "evenements", "idees-retours"]
+    assert 113 not in snap.topics and all(t["id"] != 113 for t in snap.latest)
+    assert [t["id"] for t in snap.latest] == [101, 107, 110, 103, 102, 105, 109,
+                                              104, 108, 112, 106, 111]
+    assert snap.top == {"weekly": [107, 110, 103, 109], "monthly": [107, 103, 105, 110, 102, 104]}
+
+
+def test_topics_are_normalised(forum, make_client, target):
+    snap = run_sync(forum, make_client(), target).snapshot
+    limaces = snap.topic(103)
+    assert limaces["title"] == "Comment lutter contre les limaces sans produits chimiques ?"
+    assert limaces["tags"] == ["limaces", "potager-bio"]  # strings in /latest
+    assert snap.topic("104")["tags"] == ["semis", "compost"]  # objects in page 2
+    assert limaces["posts_count"] == 8 and limaces["replies"] == 7
+    assert limaces["url"] == (f"{PUBLIC_URL}/t/comment-lutter-contre-les-limaces-sans-"
+                              "produits-chimiques/103")
+    assert limaces["excerpt"].startswith("Mes jeunes salades se font dévorer chaque nuit.")
+    assert limaces["author"]["username"] == "lea_potager"
+    assert [p["username"] for p in limaces["participants"]][:1] == ["lea_potager"]
+    assert [(r["username"], r["like_count"]) for r in limaces["best_replies"]] == [
+        ("camille.r", 9), ("sofia.m", 7), ("yanis_b", 6)]
+    assert limaces["bumped_at"] == "2026-11-15T14:20:00.000Z"
+    assert limaces["highest_post_number"] == 8
+
+
+def test_long_topic_best_replies_come_from_the_later_posts_and_skip_non_regular(
+        forum, make_client, target):
+    serre = run_sync(forum, make_client(), target).snapshot.topic(107)
+    # 21 and 22 are beyond the first 20 posts; 23 is a whisper with 20 likes,
+    # 15 a small action and 24 a moderator action: none of those is content
+    assert [r["post_number"] for r in serre["best_replies"]] == [21, 22, 8]
+    assert serre["posts_count"] == 25 and serre["replies"] == 24
+    assert serre["best_replies"][0]["url"].endswith("/t/chantier-participatif-construction-"
+                                                    "de-la-serre/107/21")
+
+
+def test_best_replies_are_sanitized_and_absolute(forum, make_client, target):
+    replies = run_sync(forum, make_client(), target).snapshot.topic(109)["best_replies"]
+    html = "".join(r["cooked_html"] for r in replies)
+    for bad in ("<script", "onclick", "onerror", "javascript:", "<iframe", "style="):
+        assert bad not in html
+    assert f'src="{PUBLIC_URL}/uploads/default/original/1X/planning.png"' in html
+    assert 'rel="nofollow ugc noopener"' in html
+
+
+def test_hot_leaves_out_global_pins_closed_archived_and_unlisted(forum, make_client, target):
+    snap = run_sync(forum, make_client(), target).snapshot
+    hot = [t["id"] for t in snap.hot(20)]
+    assert hot == [103, 107, 110, 108, 109, 105, 104, 102]
+    for excluded in (101, 106, 111, 112):  # welcome pin, closed, archived, unlisted
+        assert excluded not in hot
+    assert [t["id"] for t in snap.hot(2)] == [103, 107]
+
+
+def test_avatars_relative_and_absolute_are_stored_locally(forum, make_client, target):
+    snap = run_sync(forum, make_client(), target).snapshot
+    by_name = {d["username"]: d for d in snap.directory}
+    for name in ("camille.r", "yanis_b", "sofia.m"):  # user_avatar, letter proxy, absolute
+        path = snap.file(by_name[name]["avatar"])
+        assert path is not None and path.read_bytes().startswith(b"\x89PNG")
+        assert by_name[name]["avatar"].startswith(f"avatars/{name}-")
+    files = sorted(p.name for p in (target / "avatars").iterdir())
+    assert len(files) == 10
+    assert len(forum.hits(r"/cdn/user_avatar/sofia\.m/96/34_2\.png")) == 1
+
+
+def test_stats_directory_users_events(forum, make_client, target):
+    result = run_sync(forum, make_client(), target)
+    snap = result.snapshot
+    assert snap.stats["topics"] == 186 and snap.stats["posts"] == 2143
+    assert snap.stats["users"] == 318 and snap.stats["likes"] == 5120
+    assert snap.stats["active_users_7_days"] == 41
+    assert snap.stats["active_users_30_days"] == 97
+    assert snap.history == [{"taken_at": "2026-11-20T08:00:00+01:00", "topics": 186,
+                             "posts": 2143, "users": 318, "likes": 5120,
+                             "active_users_7_days": 41, "active_users_30_days": 97,
+                             "posts_7_days": 87, "posts_30_days": 342}]
+    assert [d["username"] for d in snap.directory] == [
+        "camille.r", "sofia.m", "hugo.l", "yanis_b", "bernard.compost", "nadia.k",
+        "theo_graines", "lea_potager"]
+    assert snap.directory[0]["likes_received"] == 128
+    assert sorted(snap.users) == ["camille.r", "hugo.l", "sofia.m", "yanis_b"]
+    camille = snap.user("Camille.R")
+    assert camille["post_count"] == 61 and camille["likes_received"] == 128
+    assert [b["name"] for b in camille["badges"]][:2] == ["Membre de base", "Habitué"]
+    assert camille["badges"][1]["badge_type"] == "silver"
+    assert "<script" not in snap.user("sofia.m")["bio_html"]
+    assert any("nadia.k" in w for w in result.warnings)
+    assert [e["id"] for e in snap.events] == [31, 32, 33]
+    assert snap.events[0]["url"] == f"{PUBLIC_URL}/t/fete-des-recoltes-du-28-novembre/110/1"
+    assert snap.events[2]["name"] == "Idée : un atelier lombricompostage pour les enfants"
+
+
+def test_old_about_key_names_are_accepted(forum, make_client, target, docs):
+    docs["about"] = json.loads((FIXTURES / "about-old.json").read_text(encoding="utf-8"))
+    stats = run_sync(forum, make_client(), target).snapshot.stats
+    assert (stats["topics"], stats["posts"], stats["users"], stats["likes"]) == (
+        150, 1700, 290, 4300)
+    assert stats["active_users_7_days"] == 30 and stats["active_users_30_days"] == 80
+
+
+def test_normalise_stats_prefers_active_over_participating():
+    assert normalise_stats({"users_count": 3, "participating_users_7_days": 9,
+                            "active_users_7_days": 5, "label": "x", "flag": True}) == {
+        "users": 3, "active_users_7_days": 5}
+    assert normalise_stats(None) == {}
+
+
+def test_category_lists_and_unknown_categories(forum, make_client, target):
+    client = make_client()
+    result = run_sync(forum, client, target, categories=("evenements", "potager-secret"))
+    assert result.snapshot.category_lists == {"evenements": {
+        "id": 7, "latest": [107, 110], "top": {"weekly": [107, 110], "monthly": [110, 107]}}}
+    assert result.requests == FULL_SYNC_REQUESTS + 3
+    assert any("potager-secret" in w for w in result.warnings)
+
+
+def test_events_plugin_missing_gives_empty_events(forum, make_client, target, docs):
+    del docs["events"]
+    assert run_sync(forum, make_client(), target).snapshot.events == []
+
+
+def test_progress_is_reported_by_stage(forum, make_client, target):
+    calls: list[tuple[str, int, int]] = []
+    run_sync(forum, make_client(), target, progress=lambda *a: calls.append(a))
+    stages = list(dict.fromkeys(stage for stage, _, _ in calls))
+    assert stages == ["site", "lists", "topics", "stats", "directory", "users", "events",
+                      "avatars", "write"]
+    assert ("topics", 12, 12) in calls and ("avatars", 10, 10) in calls
+    assert calls[-1] == ("write", 1, 1)
+
+
+def test_sync_respects_the_request_budget(forum, make_client, fake_clock, target):
+    client = make_client(requests_per_second=1.0)
+    run_sync(forum, client, target)
+    times = client.request_times
+    assert len(times) == FULL_SYNC_REQUESTS
+    assert all(later - earlier >= 1.0 - 1e-9 for earlier, later in pairwise(times))
+    assert times[-1] - times[0] >= FULL_SYNC_REQUESTS - 1 - 1e-9
+
+
+def test_output_is_deterministic(forum, make_client, tmp_path):
+    run_sync(forum, make_client(), tmp_path / "a")
+    run_sync(forum, make_client(), tmp_path / "b")
+    assert tree_hashes(tmp_path / "a") == tree_hashes(tmp_path / "b")
+    text = (tmp_path / "a" / "snapshot.json").read_text(encoding="utf-8")
+    assert text.endswith("}\n") and '\n  "categories": [' in text
+    assert "Événements" in text  # UTF-8, not \u escapes
+
+
+# ------------------------------------------------------------------ incremental
+
+
+def test_incremental_sync_refetches_only_changed_topics(forum, make_client, target, docs,
+                                                        monkeypatch):
+    run_sync(forum, make_client(), target)
+    add_reply(docs, 103, "2026-11-21T09:00:00.000Z")
+    update_lists(docs, 110, bumped_at="2026-11-21T10:00:00.000Z")  # bumped, no new post
+    update_lists(docs, 105, views=999)  # views change without a bump
+    monkeypatch.setenv("AGORA_NOW", "2026-11-27T08:00:00+01:00")
+    forum.log.clear()
+
+    client = make_client()
+    result = run_sync(forum, client, target)
+    assert result.topics_fetched == [110, 103]
+    assert sorted(result.topics_reused) == [101, 102, 104, 105, 106, 107, 108, 109, 111, 112]
+    assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/110.json", "/t/103.json"]
+    assert result.avatars_downloaded == 0 and result.avatars_reused == 10
+    # site 1 + latest 2 + top 2 + 2 topics + about + directory + 5 profiles + events
+    assert result.requests == client.request_count == 15
+
+    snap = result.snapshot
+    assert snap.topic(103)["replies"] == 8
+    assert snap.topic(103)["best_replies"][0]["username"] == "margot.v"
+    assert snap.topic(105)["views"] == 999
+    assert [r["post_number"] for r in snap.topic(107)["best_replies"]] == [21, 22, 8]
+    assert all(snap.file(p["avatar"]) for p in snap.topic(107)["participants"])
+    assert [h["taken_at"] for h in snap.history] == ["2026-11-20T08:00:00+01:00",
+                                                    "2026-11-27T08:00:00+01:00"]
+
+
+def test_linked_topic_outside_lists_is_fetched_once(forum, make_client, target, docs):
+    remove_from_lists(docs, 105)
+    first = run_sync(forum, make_client(), target)
+    assert 105 in first.topics_fetched and first.snapshot.topic(105)["replies"] == 6
+    add_reply(docs, 105, "2026-11-21T09:00:00.000Z")  # invisible to us: not in any list
+    second = run_sync(forum, make_client(), target)
+    assert 105 in second.topics_reused and 105 not in second.topics_fetched
+    assert second.snapshot.topic(105)["replies"] == 6
+
+
+@pytest.mark.parametrize("status", [404, 403])
+def test_one_missing_or_private_topic_keeps_its_last_good_data(forum, make_client, target,
+                                                               docs, status):
+    run_sync(forum, make_client(), target)
+    add_reply(docs, 105, "2026-11-21T09:00:00.000Z")
+    docs["t-105"] = {"__status__": status, "errors": ["introuvable"],
+                     "error_type": "not_found" if status == 404 else "invalid_access"}
+    forum.log.clear()
+    result = run_sync(forum, make_client(), target)
+    kept = result.snapshot.topic(105)
+    assert kept["replies"] == 6 and len(kept["best_replies"]) == 3
+    assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/105.json"]  # tried once, no retry
+    assert result.topics_fetched == [] and 105 not in result.topics_reused
+    [warning] = [w for w in result.warnings if w.startswith("topic 105:")]
+    assert "/t/105.json: expected a topic" in warning and f"HTTP {status}" in warning
+    assert warning.endswith("(kept the last synced version)")
+
+
+def test_missing_topic_without_history_keeps_the_list_summary(forum, make_client, target,
+                                                              docs):
+    del docs["t-104"]
+    result = run_sync(forum, make_client(), target, topic_ids=(103, 999))
+    assert result.snapshot.topic(104)["title"] == "Quel compost pour des semis de tomates ?"
+    assert result.snapshot.topic(104)["best_replies"] == []
+    assert result.snapshot.topic(999) is None
+    assert sum("topic 104" in w or "topic 999" in w for w in result.warnings) == 2
+
+
+# ------------------------------------------------------------------ atomicity & secrets
+
+
+def test_failing_essential_endpoint_leaves_previous_snapshot_byte_identical(
+        forum, make_client, target, monkeypatch):
+    run_sync(forum, make_client(), target)
+    before = tree_hashes(target)
+    forum.break_path("/about.json", 500)
+    monkeypatch.setenv("AGORA_NOW", "2026-11-27T08:00:00+01:00")
+    with pytest.raises(ForumUnavailable) as caught:
+        run_sync(forum, make_client(), target)
+    assert "/about.json" in str(caught.value) and "HTTP 500" in str(caught.value)
+    assert tree_hashes(target) == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["forum"]  # no leftovers
+
+
+def test_progress_callback_failure_leaves_previous_snapshot_byte_identical(
+        forum, make_client, target, docs):
+    run_sync(forum, make_client(), target)
+    before = tree_hashes(target)
+    add_reply(docs, 103, "2026-11-21T09:00:00.000Z")
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        if stage == "avatars" and done == 3:
+            raise KeyboardInterrupt("Ctrl-C")
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sync(forum, make_client(), target, progress=interrupt)
+    assert tree_hashes(target) == before
+    assert sorted(p.name for p in target.parent.iterdir()) == ["forum"]
+
+
+def test_failed_first_sync_creates_no_snapshot(forum, make_client, target):
+    forum.break_path("/site.json", 503)
+    with pytest.raises(ForumUnavailable):
+        run_sync(forum, make_client(max_attempts=2), target)
+    assert load_snapshot(target) is None
+    assert not target.exists()
+
+
+def test_interrupted_swap_is_recovered(forum, make_client, target):
+    run_sync(forum, make_client(), target)
+    before = tree_hashes(target)
+    backup = target.parent / ".forum.previous"
+    os.rename(target, backup)  # crash between "old -> backup" and "new -> target"
+    (target.parent / ".forum.staging-abandoned").mkdir()
+    readable = load_snapshot(target)  # readers fall back to the backup
+    assert readable is not None and readable.topic(103) is not None
+    assert readable.file(readable.topic(103)["author"]["avatar"]) is not None
+    result = run_sync(forum, make_client(), target)
+    assert result.avatars_reused == 10 and result.avatars_downloaded == 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["forum"]
+    assert tree_hashes(target) == before
+
+
+def test_extra_files_in_the_snapshot_folder_are_kept(forum, make_client, target):
+    target.mkdir(parents=True)
+    (target / "README.md").write_text("Written by agora sync.\n", encoding="utf-8")
+    run_sync(forum, make_client(), target)
+    assert (target / "README.md").read_text(encoding="utf-8") == "Written by agora sync.\n"
+
+
+def test_credentials_are_sent_but_never_stored(forum, make_client, target, monkeypatch):
+    monkeypatch.setenv("AGORA_DISCOURSE_API_KEY", SECRET)
+    monkeypatch.setenv("AGORA_DISCOURSE_API_USERNAME", "robot_sync")
+    run_sync(forum, make_client(), target)
+    assert all(h.headers.get("Api-Key") == SECRET for h in forum.log)
+    for path in target.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+            assert b"robot_sync" not in path.read_bytes(), path
+
+
+def test_writer_discards_staging_when_nothing_written(tmp_path):
+    target = tmp_path / "forum"
+    with SnapshotWriter(target) as writer:
+        (writer.staging / "avatars").mkdir()
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ reading snapshots
+
+
+def test_load_snapshot_absent_is_none(tmp_path):
+    assert load_snapshot(tmp_path / "nothing") is None
+    (tmp_path / "empty").mkdir()
+    assert load_snapshot(tmp_path / "empty") is None
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("{not json", "expected valid JSON, found"),
+    ('{"format": 2}', 'expected "format": 1, found "format": 2 (written by a newer Agora'),
+    ('{"format": "1"}', 'found "format": "1" (not an Agora forum snapshot?)'),
+    ("[1, 2]", "expected a JSON object, found a JSON list"),
+])
+def test_corrupt_snapshot_raises_a_clear_error(tmp_path, content, message):
+    (tmp_path / "forum").mkdir()
+    (tmp_path / "forum" / "snapshot.json").write_text(content, encoding="utf-8")
+    with pytest.raises(SnapshotError) as caught:
+        load_snapshot(tmp_path / "forum")
+    assert str(caught.value).startswith(str(tmp_path / "forum" / "snapshot.json") + ": ")
+    assert message in str(caught.value)
+
+
+def test_snapshot_fields_are_type_checked(tmp_path):
+    data = json.loads((ROOT / "data" / "forum" / "snapshot.json").read_text(encoding="utf-8"))
+    data["topics"] = []
+    with pytest.raises(SnapshotError, match="field 'topics' to be a JSON object, found a JSON"):
+        snapshot_from_dict(data, tmp_path)
+    del data["topics"]
+    with pytest.raises(SnapshotError, match="found nothing"):
+        snapshot_from_dict(data, tmp_path)
+
+
+def test_age_and_staleness(forum, make_client, target):
+    snap = run_sync(forum, make_client(), target).snapshot
+    later = datetime.fromisoformat("2026-11-23T09:00:00+01:00")
+    assert snap.age(later) == timedelta(days=3, hours=1)
+    assert snap.is_stale(72, later) and not snap.is_stale(74, later)
+    assert snap.age() == timedelta(0)  # the pinned clock
+    assert snap.file("../../etc/passwd") is None and snap.file(None) is None
+
+
+# ------------------------------------------------------------------ the bundled demo
+
+
+def test_bundled_demo_snapshot_is_reproducible(demo_tool, tmp_path):
+    bundled = ROOT / "data" / "forum"
+    result = demo_tool.build_demo(tmp_path / "forum")
+    assert tree_hashes(tmp_path / "forum") == tree_hashes(bundled)
+    snap = load_snapshot(bundled)
+    assert snap is not None and snap.taken_at.isoformat() == "2026-11-20T08:00:00+01:00"
+    assert sorted(snap.topics) == list(range(101, 113))
+    assert len(snap.history) == 7 and snap.history[0]["taken_at"].startswith("2026-10-09")
+    assert {"camille.r", "yanis_b", "sofia.m", "hugo.l"} <= {d["username"]
+                                                            for d in snap.directory}
+    assert all(len(snap.topic(t)["best_replies"]) >= 3 for t in LINKED)
+    assert sum(p.stat().st_size for p in bundled.rglob("*") if p.is_file()) < 300_000
+    assert result.requests < FULL_SYNC_REQUESTS  # the last demo sync was incremental
