@@ -30,8 +30,8 @@ def linked_from_content(content_root: Path) -> tuple[list[int], list[str]]:
 class Progress:
     """One updating line on a terminal; a line per stage otherwise (CI logs)."""
 
-    def __init__(self, stream: Any = sys.stderr):
-        self.stream = stream
+    def __init__(self, stream: Any = None):
+        self.stream = stream if stream is not None else sys.stderr
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.stage = ""
 
