@@ -42,6 +42,9 @@ class StrictModeError(Exception):
 def on_initialized(pelican: Any) -> None:
     settings = pelican.settings
     agora_settings = get_settings(settings)  # raises SettingsError naming the setting
+    # Every AGORA_* value, defaults included, is then in the settings (and so in the
+    # template context): plugins and templates never re-state a default.
+    settings.update(agora_settings)
     state = BuildState(now=clock.now(settings), strict=agora_settings.strict)
     previous = settings.get(STATE_KEY)
     if previous is not None:
