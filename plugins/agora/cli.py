@@ -72,6 +72,12 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"::{'error' if is_error else 'warning'} title=agora check::{message}")
         else:
             print(f"{'error' if is_error else 'warning'}: {message}")
+    from agora.content.schema import site_checks  # noqa: PLC0415 - registered by plugins
+
+    for check in site_checks():
+        for item in check(settings):
+            if item.severity == "note":
+                print(item.github() if args.format == "github" else f"note: {item}")
     failed = bool(errors) or (args.strict and bool(warnings))
     summary = (f"agora check: {len(errors)} error(s), {len(warnings)} warning(s) "
                f"in {sum(state.counts.values())} published items")

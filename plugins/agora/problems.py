@@ -11,7 +11,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Severity = Literal["error", "warning"]
+# "note": worth telling an editor (agora check), not a problem (never a warning or error).
+Severity = Literal["error", "warning", "note"]
 
 logger = logging.getLogger("agora")
 
@@ -45,14 +46,15 @@ class Problem:
 
     def github(self) -> str:
         """GitHub Actions workflow-command form, so problems annotate the pull request."""
-        kind = "error" if self.severity == "error" else "warning"
+        kind = {"error": "error", "note": "notice"}.get(self.severity, "warning")
         line = f",line={self.line}" if self.line else ""
         text = f"{self.field}: {self.expected}" + (f", found {self.found}" if self.found else "")
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         return f"::{kind} file={self.path}{line},title=agora check::{text}"
 
     def log(self) -> None:
-        (logger.error if self.severity == "error" else logger.warning)("%s", self)
+        {"error": logger.error, "note": logger.info}.get(self.severity, logger.warning)(
+            "%s", self)
 
 
 def problem(path: str, field_name: str, expected: str, found: Any = None, **kw: Any) -> Problem:

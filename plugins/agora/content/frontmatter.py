@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+import yaml
 
 FRONT_MATTER_RE = re.compile(r"\A\s*---[ \t]*\r?\n(.*?)^(?:---|\.\.\.)[ \t]*\r?$\n?(.*)\Z",
                              re.MULTILINE | re.DOTALL)
@@ -16,3 +19,14 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     header = match.group(1)
     body_line = text[: match.start(2)].count("\n") + 1
     return header, match.group(2), body_line
+
+
+#: libyaml's parser when PyYAML was built with it: about ten times faster than the
+#: pure-Python one, which was ~9 % of a cold build. Same safe constructors, same
+#: error classes and marks (line numbers in messages do not change).
+YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with the fastest safe loader available."""
+    return yaml.load(text, Loader=YAML_LOADER)

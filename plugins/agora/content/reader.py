@@ -24,8 +24,8 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
-from agora.content.frontmatter import split_front_matter
-from agora.content.schema import check_references, content_type_for
+from agora.content.frontmatter import load_yaml, split_front_matter
+from agora.content.schema import check_references, content_type_for, known_keys
 from agora.problems import ContentError, Problem, problem
 
 
@@ -92,10 +92,23 @@ def to_pelican(clean: dict[str, Any], settings: Mapping[str, Any]) -> dict[str, 
     if "category" in clean:
         clean["category"] = Category(str(clean["category"]), settings)
     if "author" in clean:
-        clean["author"] = Author(str(clean["author"]), settings)
+        clean["author"] = member_author(str(clean["author"]), settings)
     if "authors" in clean:
-        clean["authors"] = [Author(str(a), settings) for a in clean["authors"]]
+        clean["authors"] = [member_author(str(a), settings) for a in clean["authors"]]
     return clean
+
+
+def member_author(slug: str, settings: Mapping[str, Any]) -> Author:
+    """An author is a member: named as in the profile, linked by the member's slug.
+
+    So feeds and bylines show "Sofia Martin", and ``author.url`` is the profile.
+    """
+    members = known_keys("member", settings) or {}
+    info = members.get(slug)
+    name = info.get("name") if isinstance(info, Mapping) and info.get("name") else slug
+    author = Author(str(name), settings)
+    author.slug = slug
+    return author
 
 
 class AgoraMarkdownReader(MarkdownReader):
@@ -121,7 +134,7 @@ class AgoraMarkdownReader(MarkdownReader):
             return content, self._finish(native, source_path, render_summary=False)
         shown = display_path(source_path, self.settings.get("PATH"))
         try:
-            raw = yaml.safe_load(header)
+            raw = load_yaml(header)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None  # +1 for the opening ---

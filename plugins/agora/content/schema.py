@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from agora.content import fields as f
-from agora.content.frontmatter import split_front_matter
+from agora.content.frontmatter import load_yaml, split_front_matter
 from agora.problems import Problem, problem, show
 
 KeyLoader = Callable[[Mapping[str, Any]], Mapping[str, Any]]
@@ -112,6 +112,19 @@ def register_content_type(content_type: ContentType) -> None:
     _REGISTRY[content_type.name] = content_type
 
 
+SiteCheck = Callable[[Mapping[str, Any]], list[Problem]]
+_SITE_CHECKS: dict[str, SiteCheck] = {}
+
+
+def register_site_check(check: SiteCheck) -> None:
+    """Add a whole-site check that ``agora check`` runs after the build (idempotent)."""
+    _SITE_CHECKS[f"{check.__module__}.{check.__qualname__}"] = check
+
+
+def site_checks() -> list[SiteCheck]:
+    return list(_SITE_CHECKS.values())
+
+
 def content_types() -> dict[str, ContentType]:
     return dict(_REGISTRY)
 
@@ -140,7 +153,7 @@ def read_front_matter(path: Path) -> dict[str, Any]:
     """Only the YAML header of a Markdown file (cheap; for indexes of keys)."""
     try:
         header, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
-        data = yaml.safe_load(header) if header else {}
+        data = load_yaml(header) if header else {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -162,6 +175,11 @@ def known_keys(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | No
     ctype = _REGISTRY.get(name)
     if ctype is None or ctype.keys is None:
         return None
+    # Within a build the files cannot change: one look at the folder per build,
+    # not one per reference (that was quadratic: every article stat-ed every member).
+    memo = getattr(settings.get("_AGORA_STATE"), "memo", None)
+    if memo is not None and ("known_keys", name) in memo:
+        return memo[("known_keys", name)]
     root = Path(settings["PATH"])
     folders = [root / d for d in settings.get(ctype.paths_setting or "", ())] if (
         ctype.paths_setting) else []
@@ -173,9 +191,12 @@ def known_keys(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | No
     )
     cached = _KEY_CACHE.get((name, str(root)))
     if cached and cached[0] == signature:
-        return cached[1]
-    keys = ctype.keys(settings)
-    _KEY_CACHE[(name, str(root))] = (signature, keys)
+        keys = cached[1]
+    else:
+        keys = ctype.keys(settings)
+        _KEY_CACHE[(name, str(root))] = (signature, keys)
+    if memo is not None:
+        memo[("known_keys", name)] = keys
     return keys
 
 
@@ -199,4 +220,4 @@ def check_references(
 
 __all__ = ["COMMON_FIELDS", "ContentType", "Schema", "check_references", "content_type_for",
            "content_types", "known_keys", "make_schema", "read_front_matter",
-           "register_content_type", "show"]
+           "register_content_type", "register_site_check", "show", "site_checks"]

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from pelican.generators import Generator
 
 import agora
+from agora.content.types import load_series
 from agora.core.state import build_state
 
 
@@ -50,6 +51,7 @@ class HubGenerator(TemplatePagesGenerator):
     def prepare(self) -> None:
         count = self.settings.get("AGORA_HOME_ARTICLES", 5)
         self.context["home_articles"] = list(self.context.get("articles", []))[:count]
+        self.context["series_by_slug"] = load_series(self.settings)
 
 
 def write_build_report(settings: Any) -> dict[str, Any]:

@@ -43,6 +43,9 @@ class BuildState:
     next_changes: list[tuple[datetime, str]] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    #: Values that cannot change while one build runs (the member slugs every
+    #: reference is checked against...), computed once instead of once per file.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         # Content objects keep a reference to the settings, and Pelican pickles

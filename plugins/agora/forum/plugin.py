@@ -53,7 +53,8 @@ class ForumGenerator(TemplatePagesGenerator):
         state = build_state(self.settings)
         now = state.now if state else clock.now(self.settings)
         view = ForumView(snapshot, now, self.settings.get("AGORA_FORUM_MAX_AGE_HOURS", 72),
-                         output_path=Path(self.output_path))
+                         output_path=Path(self.output_path),
+                         context=self.context)
         if view.is_stale:
             hours = int(snapshot.age(now).total_seconds() // 3600)
             logger.warning(f"forum snapshot: expected data younger than "

@@ -62,8 +62,19 @@ class ForumView:
     now: datetime
     max_age_hours: float
     output_path: Path | None = None
+    # the build's shared context: read lazily, as pages render, for the forum accounts
+    # the members plugin withholds (profiles without consent never appear by name)
+    context: Mapping[str, Any] | None = None
     used_avatars: set[str] = field(default_factory=set)
     _threads: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def withheld(self) -> frozenset[str]:
+        names = (self.context or {}).get("withheld_forum_usernames") or ()
+        return frozenset(str(n).lower() for n in names)
+
+    def shown(self, person: Mapping[str, Any] | None) -> bool:
+        return bool(person) and str(person.get("username", "")).lower() not in self.withheld
 
     # -- basics -------------------------------------------------------------------------
     @property
@@ -112,14 +123,15 @@ class ForumView:
         if key not in self._threads:
             posts_count = int(topic.get("posts_count") or 0)
             best = []
-            for reply in (topic.get("best_replies") or [])[:replies]:
+            shown_replies = [r for r in topic.get("best_replies") or [] if self.shown(r)]
+            for reply in shown_replies[:replies]:
                 # Sanitized at sync time, and again here: the snapshot is a file in git.
                 html = sanitize_cooked(reply.get("cooked_html"), self.url)
                 best.append({**_escaped(reply), "html": Markup(html),
                              "avatar_url": self.avatar(reply.get("avatar")),
                              "created": _instant(reply.get("created_at"))})
             participants = [{**_escaped(p), "avatar_url": self.avatar(p.get("avatar"))}
-                            for p in (topic.get("participants") or [])]
+                            for p in (topic.get("participants") or []) if self.shown(p)]
             self._threads[key] = {
                 "id": key,
                 "title": escape(topic.get("title", "")),
@@ -206,7 +218,7 @@ class ForumView:
                      ) -> list[dict[str, Any]]:
         """Top contributors of the month; members link to their profile, others to the forum."""
         people = []
-        for entry in self.snapshot.directory[:count]:
+        for entry in [e for e in self.snapshot.directory if self.shown(e)][:count]:
             username = entry.get("username", "")
             member = (members_by_discourse or {}).get(username.lower())
             people.append({**_escaped(entry), "member": member,
