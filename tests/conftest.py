@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from pelican import Pelican
 from pelican.settings import read_settings
 
 from agora.core.state import STATE_KEY, BuildState
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 REPO = Path(__file__).resolve().parent.parent
 DEMO_NOW = "2026-11-20T10:00:00+01:00"
@@ -99,3 +100,15 @@ def make_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Site]:
         return build(root, **override)
 
     return factory
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium per test process (Playwright's sync API allows only one)."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only for browser tests
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

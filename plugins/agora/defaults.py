@@ -8,7 +8,8 @@ links from ``obj.url`` and the ``*_URL`` settings below.
 |---|---|
 | home | ``/`` |
 | blog | ``/blog/``, ``/blog/page/2/``, ``/blog/<slug>/``, ``/category/<slug>/``, ``/tag/<slug>/`` |
-| events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics`` |
+| events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics``, |
+|        | ``/events/calendar.ics``, ``/events/format/<f>/`` (+ ``.ics``), ``/events/tag/<t>.ics`` |
 | members | ``/members/``, ``/members/<slug>/`` (also the author page) |
 | pages | ``/<slug>/`` (``/charter/``, ``/onboarding/``, ``/about/``) |
 | forum, newsletter | ``/forum/``, ``/newsletter/`` |
@@ -31,6 +32,8 @@ NEWSLETTER_PATHS = ["newsletter"]
 ARTICLE_EXCLUDES = ["events", "members", "pages", "newsletter"]
 PAGE_EXCLUDES = ["events", "members", "articles", "newsletter"]
 STATIC_PATHS = ["images", "extra"]
+# Member avatars are published resized (members/<slug>/avatar-*.webp), never as uploaded.
+STATIC_EXCLUDES = ["images/members"]
 IGNORE_FILES = [".#*", "*.swp", "README.md"]
 SLUGIFY_SOURCE = "basename"  # URLs follow file names, so re-titling never breaks links
 
@@ -74,10 +77,28 @@ EVENT_URL = "events/{slug}/"
 EVENT_SAVE_AS = "events/{slug}/index.html"
 EVENT_LANG_URL = "{lang}/events/{slug}/"
 EVENT_LANG_SAVE_AS = "{lang}/events/{slug}/index.html"
+# Event listings and calendars (agora.events); a calendar's URL is its path.
+EVENTS_URL = "events/"
+EVENTS_SAVE_AS = "events/index.html"
+EVENTS_PAST_URL = "events/past/"
+EVENTS_PAST_SAVE_AS = "events/past/index.html"
+EVENT_FORMAT_URL = "events/format/{slug}/"
+EVENT_FORMAT_SAVE_AS = "events/format/{slug}/index.html"
+EVENTS_CALENDAR_SAVE_AS = "events/calendar.ics"
+EVENT_ICS_SAVE_AS = "events/{slug}.ics"
+EVENT_FORMAT_ICS_SAVE_AS = "events/format/{slug}.ics"
+EVENT_TAG_ICS_SAVE_AS = "events/tag/{slug}.ics"
 MEMBER_URL = "members/{slug}/"
 MEMBER_SAVE_AS = "members/{slug}/index.html"
 MEMBER_LANG_URL = "{lang}/members/{slug}/"
 MEMBER_LANG_SAVE_AS = "{lang}/members/{slug}/index.html"
+MEMBERS_URL = "members/"
+MEMBERS_SAVE_AS = "members/index.html"
+# Earlier versions of a charter page (agora.charter): /charter/v/1.0/
+CHARTER_VERSION_URL = "{slug}/v/{version}/"
+CHARTER_VERSION_SAVE_AS = "{slug}/v/{version}/index.html"
+CHARTER_VERSION_LANG_URL = "{lang}/{slug}/v/{version}/"
+CHARTER_VERSION_LANG_SAVE_AS = "{lang}/{slug}/v/{version}/index.html"
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
 PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
 PAGINATION_PATTERNS = (
@@ -115,6 +136,9 @@ MARKDOWN = {
 JINJA_ENVIRONMENT = {
     "trim_blocks": True,
     "lstrip_blocks": True,
+    # Every build (and every --autoreload run) makes new environments: checking each
+    # template's file on every include, thousands of times per build, is wasted.
+    "auto_reload": False,
     "extensions": ["jinja2.ext.i18n"],
 }
 DISPLAY_PAGES_ON_MENU = False  # a menu of every page on every page is quadratic
@@ -128,6 +152,8 @@ PLUGINS = [
     "agora.charter",
     "agora.forum.plugin",
     "agora.newsletter",
+    "agora.incremental",  # previews re-render only the pages an edit changed
+    "agora.prefetch",  # content files are parsed on every core
 ]
 
 CACHE_CONTENT = True

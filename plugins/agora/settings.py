@@ -134,9 +134,28 @@ SETTINGS: tuple[Setting, ...] = (
             "A profile not reconfirmed for this long is flagged by `agora check`."),
     Setting("AGORA_MEMBERS_GRACE_MONTHS", 3, _number(0, 120, integer=True),
             "After the reconfirmation period plus this grace, the profile leaves the directory."),
+    Setting("AGORA_MEMBERS_ANNIVERSARY_WEEKS", 4, _number(1, 52, integer=True),
+            "How far ahead membership anniversaries are announced (weeks)."),
+    Setting("AGORA_MEMBERS_TOP_CONTRIBUTORS", 5, _number(0, 50, integer=True),
+            "How many top forum contributors of the month the members pages list."),
     # charter
     Setting("AGORA_CHARTER_SUMMARY_MAX", 600, _number(40, 5000, integer=True),
             "Longest plain-language charter summary, in characters."),
+    Setting("AGORA_CHARTER_MAIN", "charter", _text,
+            "Slug of the main charter page: the one footers, events and onboarding link."),
+    Setting("AGORA_CHARTER_GIT_HISTORY", True, _boolean,
+            "Read earlier versions of each charter page from its git history when available."),
+    Setting("AGORA_ONBOARDING_STEPS", ["charter", "introduce", "events", "people", "subscribe"],
+            _list_of_text,
+            "Built-in steps of /onboarding/, in order (charter, introduce, events, people, "
+            "subscribe); a page with `onboarding_step: N` comes after built-in step N."),
+    Setting("AGORA_ONBOARDING_EVENTS", 3, _number(0, 20, integer=True),
+            "How many upcoming events the onboarding path suggests."),
+    Setting("AGORA_ONBOARDING_EVENT_TAGS", ["débutants", "débutant", "beginner", "beginners"],
+            _list_of_text,
+            "Events with one of these tags are suggested to newcomers first."),
+    Setting("AGORA_ONBOARDING_EVENT_FORMATS", ["live-faq", "webinar"], _list_of_text,
+            "Event formats suggested to newcomers first (after tagged events)."),
     # forum
     Setting("AGORA_FORUM_URL", "", _optional_url,
             "Base URL of the community's Discourse forum (empty: no forum)."),
@@ -152,6 +171,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Category slugs shown on /forum/ (empty: all public categories)."),
     Setting("AGORA_FORUM_TOP_PERIODS", ["weekly", "monthly"], _list_of_text,
             "Periods of the top-topics lists fetched by `agora sync`."),
+    Setting("AGORA_FORUM_SLOW_REFRESH_HOURS", 6, _number(0, 24 * 30),
+            "`agora sync` reads categories, top lists, contributors, events, profiles and "
+            "linked topics outside the lists again only when older than this (hours; "
+            "0: every sync). `agora sync --full` reads everything."),
     Setting("AGORA_FORUM_INTRODUCTIONS", "", _text,
             "Forum path of the introductions topic or category, e.g. /c/presentations/5."),
     Setting("AGORA_FORUM_EMBED_COMMENTS", False, _boolean,
@@ -159,6 +182,12 @@ SETTINGS: tuple[Setting, ...] = (
     # newsletter
     Setting("AGORA_NEWSLETTER", {}, _mapping,
             "Newsletter options (subscribe URL, sender); secrets come from the environment."),
+    # build speed (agora.incremental, agora.prefetch)
+    Setting("AGORA_INCREMENTAL", True, _boolean,
+            "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
+            "alone changed; any other change rebuilds every page."),
+    Setting("AGORA_READ_WORKERS", 0, _number(0, 64, integer=True),
+            "Processes that parse content files (0: one per CPU, at most 4; 1: serial)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

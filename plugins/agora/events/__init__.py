@@ -1,21 +1,65 @@
-"""Events: one Markdown file per event drives its page and the listings.
+"""Events: one Markdown file per event drives its page, the listings, calendars and structured data.
 
-Signals: ``get_generators`` adds :class:`EventsGenerator`, which reads
-``content/events/`` after articles and pages so listings can show hosts.
+Signals used, and why:
+
+- ``initialized``: teach the article type pelican-events' ``event-*`` fields
+  before any file is read, so a migrating site gets no "unknown field" warnings
+  and its bad dates are reported like any other;
+- ``get_generators``: :class:`EventsGenerator` reads ``content/events/`` after
+  articles (it lists pelican-events articles too) and before members and the
+  forum, which read the events it publishes;
+- ``generator_init``: every generator renders pages with event times, so each
+  Jinja environment gets the time-zone filters.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel.dates import get_timezone_name
+from jinja2 import pass_context
 from pelican import signals
 
+from agora.core.i18n import page_lang
 from agora.events.generator import EventsGenerator
+from agora.events.migration import extend_article_schema
 
 
 def get_generators(pelican: Any) -> type:
     return EventsGenerator
 
 
+@pass_context
+def zone_name(context: Any, moment: datetime | None) -> str:
+    """"heure normale d’Europe centrale, UTC+01:00": the zone of a time, in the page's language."""
+    if moment is None or moment.tzinfo is None:
+        return ""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    name = get_timezone_name(moment, width="long", locale=page_lang(context).replace("-", "_"))
+    return f"{name}, UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def in_zone(moment: datetime | None, zone: str | None) -> datetime | None:
+    """The same instant on the clocks of ``zone`` (the site's, the event's, UTC)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone) if zone else UTC)
+
+
+def add_filters(generator: Any) -> None:
+    generator.env.filters.update(event_zone_name=zone_name, event_in_zone=in_zone)
+
+
+def prepare_content_model(pelican: Any) -> None:
+    extend_article_schema()
+
+
 def register() -> None:
+    signals.initialized.connect(prepare_content_model)
     signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(add_filters)
