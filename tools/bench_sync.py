@@ -17,11 +17,17 @@ have the same shapes the tests use. It then
    with the topics content links to (``--linked``, default 20) as ``agora sync``
    would pass them;
 2. bumps ``--changed`` topics (a new reply: ``bumped_at``, ``posts_count`` and
-   ``highest_post_number`` move) and runs the incremental sync;
-3. reports requests (per endpoint, counted by the server), topics fetched and
+   ``highest_post_number`` move) and runs the incremental sync right after, at
+   the same pinned "now" -- the "sync every hour" case, where the slowly
+   changing parts (categories, top lists, directory, events) are still fresh;
+3. bumps ``--changed`` other topics and runs a third sync with the clock moved
+   past the slow-refresh interval (``AGORA_FORUM_SLOW_REFRESH_HOURS``, default
+   6 h), the worst incremental case: those parts, and the linked topics that are
+   in no list, are read again;
+4. reports requests (per endpoint, counted by the server), topics fetched and
    reused, wall time and snapshot size in ``bench-sync.json`` and
    ``bench-sync.md`` under ``--out``, prints the table, and exits 1 when the
-   incremental sync exceeds the target.
+   incremental sync (step 2) exceeds the target.
 
 The request budget is spent on a no-op sleep: nothing waits for real, so wall
 times measure the sync's own work plus loopback HTTP, not the politeness delay
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import random
 import re
@@ -58,11 +65,12 @@ if str(ROOT / "plugins") not in sys.path:  # runnable before `pip install -e .`
 if str(ROOT / "tools") not in sys.path:
     sys.path.insert(0, str(ROOT / "tools"))
 
-from make_demo_forum_snapshot import AVATAR_PREFIXES, route  # noqa: E402
+from make_demo_forum_snapshot import AVATAR_PREFIXES, IMAGE_PREFIXES, route  # noqa: E402
 
+from agora.clock import ENV_VAR  # noqa: E402
 from agora.forum.client import DiscourseClient  # noqa: E402
 from agora.forum.snapshot import SNAPSHOT_FILE  # noqa: E402
-from agora.forum.sync import SyncResult, sync  # noqa: E402
+from agora.forum.sync import SLOW_REFRESH_HOURS, SyncResult, sync  # noqa: E402
 
 RESULT_FORMAT = 1
 #: The issue's target for an incremental sync after ``--changed`` (10) topics changed.
@@ -82,6 +90,10 @@ SEED = 2026
 PERIOD_DAYS: Mapping[str, int | None] = MappingProxyType({
     "daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91, "yearly": 365, "all": None})
 TOP_PERIODS = ("weekly", "monthly")  # the default of AGORA_FORUM_TOP_PERIODS
+#: The pinned "now" of the full and the first incremental sync (the forum's own now:
+#: the replies of the bumps come just after it), and of the sync after the interval.
+SYNC_NOW = FORUM_NOW
+LATER_NOW = FORUM_NOW + timedelta(hours=SLOW_REFRESH_HOURS + 1)
 LATEST_PAGES = 2  # the default of sync(latest_pages=...)
 CATEGORIES = (
     (1, "announcements", "Announcements", "0088CC"),
@@ -92,7 +104,7 @@ CATEGORIES = (
 )
 WORDS = ("seed", "compost", "greenhouse", "tomato", "rain", "swap", "workshop", "soil",
          "orchard", "bees", "mulch", "harvest", "pruning", "frost", "beans", "library")
-TOPIC_PATH = re.compile(r"/t/(\d+)(?:/posts)?\.json")
+TOPIC_PATH = re.compile(r"/t/(\d+)(?:/posts|/\d+)?\.json")
 
 
 # --------------------------------------------------------------------------- the forum
@@ -199,9 +211,12 @@ class SyntheticForum(Mapping[str, Any]):
         step = len(candidates) / count if count else 0
         return [candidates[int((n + offset) * step)] for n in range(count)]
 
-    def bump(self, count: int) -> list[int]:
-        """Add one reply to ``count`` spread topics, after everything else; return their ids."""
-        changed = self.spread(count, 0.5)
+    def bump(self, count: int, offset: float = 0.5) -> list[int]:
+        """Add one reply to ``count`` spread topics, after everything else; return their ids.
+
+        ``offset`` (0 to 1) shifts which topics are picked, see :meth:`spread`.
+        """
+        changed = self.spread(count, offset)
         for n, topic_id in enumerate(changed):
             self.bumps += 1
             topic = self.topics[topic_id]
@@ -454,10 +469,14 @@ def endpoint(path: str) -> str:
     """The kind of request a path is, for the per-endpoint breakdown."""
     if path.startswith(AVATAR_PREFIXES):
         return "avatars"
+    if path.startswith(IMAGE_PREFIXES):
+        return "images"
     if re.fullmatch(r"/t/\d+\.json", path):
         return "/t/{id}.json"
     if re.fullmatch(r"/t/\d+/posts\.json", path):
         return "/t/{id}/posts.json"
+    if re.fullmatch(r"/t/\d+/\d+\.json", path):
+        return "/t/{id}/{post_number}.json"
     if re.fullmatch(r"/u/[^/]+\.json", path):
         return "/u/{username}.json"
     return path
@@ -476,6 +495,7 @@ class SyncRun:
     topics_fetched: list[int]
     topics_reused: int
     avatars_downloaded: int
+    refreshed: list[str]
     wall_s: float
     warnings: list[str]
 
@@ -485,20 +505,36 @@ class SyncRun:
                 "topics_fetched": sorted(self.topics_fetched),
                 "topics_reused": self.topics_reused,
                 "avatars_downloaded": self.avatars_downloaded,
+                "refreshed": self.refreshed,
                 "wall_s": round(self.wall_s, 3), "warnings": self.warnings}
 
 
+@contextmanager
+def pinned_clock(moment: datetime) -> Iterator[None]:
+    """Pin :func:`agora.clock.now` (``AGORA_NOW``) for the block, then restore it."""
+    saved = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = moment.isoformat()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = saved
+
+
 def _timed_sync(forum: LocalForum, snapshot: Path, linked: Sequence[int],
-                usernames: Sequence[str]) -> SyncRun:
-    """One sync against ``forum``, as ``agora sync`` calls it, without real sleeping."""
+                usernames: Sequence[str], now: datetime) -> SyncRun:
+    """One sync against ``forum`` at ``now``, as ``agora sync`` calls it, without sleeping."""
     first_hit = len(forum.hits)
     client = DiscourseClient(forum.url, requests_per_second=1000, environ={},
                              sleep=lambda _seconds: None)
-    with client:
+    with client, pinned_clock(now):
         started = time.perf_counter()
         result: SyncResult = sync(FORUM_URL, snapshot, client=client, topic_ids=linked,
                                   usernames=usernames, categories=(), top_periods=TOP_PERIODS,
-                                  latest_pages=LATEST_PAGES)
+                                  latest_pages=LATEST_PAGES,
+                                  slow_refresh_hours=SLOW_REFRESH_HOURS)
         wall = time.perf_counter() - started
     hits = forum.hits[first_hit:]
     if len(hits) != result.requests:
@@ -509,7 +545,8 @@ def _timed_sync(forum: LocalForum, snapshot: Path, linked: Sequence[int],
     return SyncRun(requests=result.requests, by_endpoint=dict(sorted(counts.items())),
                    topics_requested=requested, topics_fetched=list(result.topics_fetched),
                    topics_reused=len(result.topics_reused),
-                   avatars_downloaded=result.avatars_downloaded, wall_s=wall,
+                   avatars_downloaded=result.avatars_downloaded,
+                   refreshed=list(result.refreshed), wall_s=wall,
                    warnings=list(result.warnings))
 
 
@@ -520,16 +557,19 @@ def _tree_size(directory: Path) -> tuple[int, int]:
 
 def run_benchmark(topics: int = 1000, changed: int = 10, linked: int = 20,
                   members: int = 0) -> dict[str, Any]:
-    """Full sync, ``changed`` replies, incremental sync; the figures as a JSON-able dict."""
+    """Full sync; ``changed`` replies and an incremental sync at once; ``changed`` more
+    replies and a sync after the slow-refresh interval. The figures as a JSON-able dict."""
     forum_docs = SyntheticForum(topics)
     linked_ids = forum_docs.spread(linked, 0.25)
     usernames = [u["username"] for u in forum_docs.users[:members]]
     with tempfile.TemporaryDirectory(prefix="agora-bench-sync-") as work, \
             serve(forum_docs) as forum:
         snapshot = Path(work) / "forum"
-        full = _timed_sync(forum, snapshot, linked_ids, usernames)
+        full = _timed_sync(forum, snapshot, linked_ids, usernames, SYNC_NOW)
         changed_ids = forum_docs.bump(changed)
-        incremental = _timed_sync(forum, snapshot, linked_ids, usernames)
+        incremental = _timed_sync(forum, snapshot, linked_ids, usernames, SYNC_NOW)
+        later_ids = forum_docs.bump(changed, 0.75)
+        later = _timed_sync(forum, snapshot, linked_ids, usernames, LATER_NOW)
         size, files = _tree_size(snapshot)
         snapshot_json = (snapshot / SNAPSHOT_FILE).stat().st_size
         stored = len(json.loads((snapshot / SNAPSHOT_FILE).read_text("utf-8"))["topics"])
@@ -541,9 +581,12 @@ def run_benchmark(topics: int = 1000, changed: int = 10, linked: int = 20,
         "target": {"incremental_max_requests": TARGET_REQUESTS,
                    "met": incremental.requests <= TARGET_REQUESTS},
         "changed_topics": sorted(changed_ids),
+        "changed_topics_later": sorted(later_ids),
         "linked_topics": sorted(linked_ids),
+        "slow_refresh_hours": SLOW_REFRESH_HOURS,
         "full": full.as_dict(),
         "incremental": incremental.as_dict(),
+        "incremental_after_interval": later.as_dict(),
         "snapshot": {"bytes": size, "files": files, "snapshot_json_bytes": snapshot_json,
                      "topics": stored},
         "machine": {"python": platform.python_version(), "platform": platform.platform()},
@@ -554,36 +597,40 @@ def run_benchmark(topics: int = 1000, changed: int = 10, linked: int = 20,
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
-    """A small Markdown table of the two syncs (requests per endpoint below the totals)."""
-    params, full, inc = report["parameters"], report["full"], report["incremental"]
-    snap = report["snapshot"]
-    rows = [
-        ("requests", full["requests"], inc["requests"]),
-        ("topics fetched", len(full["topics_fetched"]), len(inc["topics_fetched"])),
-        ("topics reused", full["topics_reused"], inc["topics_reused"]),
-        ("avatars downloaded", full["avatars_downloaded"], inc["avatars_downloaded"]),
-        ("wall time", f"{full['wall_s']:.2f} s", f"{inc['wall_s']:.2f} s"),
+    """A small Markdown table of the three syncs (requests per endpoint below the totals)."""
+    params, snap = report["parameters"], report["snapshot"]
+    runs = (report["full"], report["incremental"], report["incremental_after_interval"])
+    rows: list[tuple[str, ...]] = [
+        ("requests", *(str(r["requests"]) for r in runs)),
+        ("topics fetched", *(str(len(r["topics_fetched"])) for r in runs)),
+        ("topics reused", *(str(r["topics_reused"]) for r in runs)),
+        ("avatars downloaded", *(str(r["avatars_downloaded"]) for r in runs)),
+        ("wall time", *(f"{r['wall_s']:.2f} s" for r in runs)),
     ]
-    kinds = sorted(set(full["by_endpoint"]) | set(inc["by_endpoint"]))
-    rows += [(f"· `{kind}`", full["by_endpoint"].get(kind, 0), inc["by_endpoint"].get(kind, 0))
+    kinds = sorted({kind for r in runs for kind in r["by_endpoint"]})
+    rows += [(f"· `{kind}`", *(str(r["by_endpoint"].get(kind, 0)) for r in runs))
              for kind in kinds]
     target = report["target"]
     verdict = "met" if target["met"] else "NOT met"
+    hours = f"{report['slow_refresh_hours']:g}"
     lines = [
         f"Sync of a synthetic forum of {params['topics']:,} topics "
         f"({params['linked']} linked from content, {params['members']} member profiles, "
         f"latest {params['latest_pages']} × {params['per_page']}, "
         f"top {', '.join(params['top_periods'])}); "
-        f"then {params['changed']} topics get a reply.",
+        f"then {params['changed']} topics get a reply and sync runs again at once; then "
+        f"{params['changed']} other topics get a reply and sync runs {hours} h + 1 h later, "
+        f"once the slow-refresh interval ({hours} h) has expired.",
         "",
-        f"| | full sync | incremental ({params['changed']} changed) |",
-        "|---|---:|---:|",
-        *(f"| {name} | {a} | {b} |" for name, a, b in rows),
+        f"| | full sync | incremental ({params['changed']} changed) "
+        f"| incremental after {hours} h ({params['changed']} changed) |",
+        "|---|---:|---:|---:|",
+        *(f"| {' | '.join(row)} |" for row in rows),
         "",
         f"Snapshot: {snap['bytes'] / 1024:,.0f} KB in {snap['files']} files "
         f"({snap['topics']} topics; snapshot.json {snap['snapshot_json_bytes'] / 1024:,.0f} KB).",
         f"Target: incremental sync ≤ {target['incremental_max_requests']} requests: "
-        f"**{verdict}** ({inc['requests']}).",
+        f"**{verdict}** ({runs[1]['requests']}).",
         "",
     ]
     return "\n".join(lines)

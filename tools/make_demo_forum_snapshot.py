@@ -5,8 +5,9 @@ du Partage" fixtures (``tests/fixtures/discourse/demo/``, shaped like recorded
 Discourse answers) from a local HTTP server and runs :func:`agora.forum.sync.sync`
 against it, storing links under the demo's public forum URL. It syncs once a
 week for six weeks before the pinned "now" (with growing stats) and once at it,
-so the snapshot carries a history and the site can show trends. Avatars are
-small generated PNG identicons: nothing is downloaded from the internet.
+so the snapshot carries a history and the site can show trends. Avatars, and
+the uploads and emoji the demo posts show, are small generated PNGs: nothing
+is downloaded from the internet.
 
 The output is deterministic: running it twice gives byte-identical files.
 
@@ -51,6 +52,10 @@ HISTORY_WEEKS = 6
 #: Posts Discourse returns with ``/t/{id}.json``; the rest come from posts.json.
 TOPIC_CHUNK = 20
 AVATAR_PREFIXES = ("/user_avatar/", "/letter_avatar_proxy/", "/cdn/")
+#: Images inside post bodies: uploads and Discourse emoji.
+IMAGE_PREFIXES = ("/uploads/", "/images/emoji/")
+#: ``/t/{id}/{post_number}.json``: Discourse returns this many posts before ``post_number``.
+NEAR_BEFORE = TOPIC_CHUNK // 4
 NOT_FOUND = {"errors": ["The requested URL or resource could not be found."],
              "error_type": "not_found"}
 
@@ -97,8 +102,11 @@ def route(docs: Mapping[str, Any], path: str, query: Mapping[str, list[str]],
     """Answer one GET like the demo Discourse would: ``(status, content type, body)``.
 
     Fixture ``t-{id}`` holds a topic with ALL its posts; like Discourse, the
-    topic answer carries only the first 20 and ``posts.json`` serves the rest.
-    A fixture with a ``__status__`` key is served with that status.
+    topic answer carries only the first 20 and ``posts.json`` serves the rest;
+    ``/t/{id}/{n}.json`` carries the 20 posts around ``n`` (5 before, the rest
+    from ``n`` on; near the end, the last 20), with the whole stream. Images
+    (avatars, uploads, emoji) are generated PNGs. A fixture with a ``__status__``
+    key is served with that status.
     """
     def first(name: str, default: str = "") -> str:
         return (query.get(name) or [default])[0]
@@ -112,7 +120,7 @@ def route(docs: Mapping[str, Any], path: str, query: Mapping[str, list[str]],
             return _json(int(data["__status__"]), body, server_url)
         return _json(200, data, server_url)
 
-    if path.startswith(AVATAR_PREFIXES):
+    if path.startswith(AVATAR_PREFIXES) or path.startswith(IMAGE_PREFIXES):
         return 200, "image/png", identicon_png(path.split("/{")[0])
     parts = [p for p in path.split("/") if p]
     if path == "/site.json":
@@ -152,6 +160,21 @@ def route(docs: Mapping[str, Any], path: str, query: Mapping[str, list[str]],
         wanted = {int(i) for i in query.get("post_ids[]", []) if i.isdigit()}
         posts = [p for p in docs[name]["post_stream"]["posts"] if p["id"] in wanted]
         return _json(200, {"id": int(parts[1]), "post_stream": {"posts": posts}}, server_url)
+    if (len(parts) == 3 and parts[0] == "t" and parts[2].endswith(".json")
+            and parts[2][:-5].isdigit()):
+        status, kind, body = doc(f"t-{parts[1]}")
+        if status != 200:
+            return status, kind, body
+        topic = json.loads(body)
+        posts = topic["post_stream"]["posts"]
+        near = int(parts[2][:-5])
+        at = next((n for n, p in enumerate(posts) if p["post_number"] >= near), len(posts))
+        start = max(0, at - NEAR_BEFORE)
+        chunk = posts[start:start + TOPIC_CHUNK]
+        if len(chunk) < TOPIC_CHUNK:  # near the end, earlier posts fill the chunk
+            chunk = posts[max(0, len(posts) - TOPIC_CHUNK):]
+        topic["post_stream"]["posts"] = chunk
+        return 200, kind, json.dumps(topic, ensure_ascii=False).encode("utf-8")
     return _json(404, NOT_FOUND, server_url)
 
 

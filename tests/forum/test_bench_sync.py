@@ -2,9 +2,11 @@
 
 What is checked: the synthetic forum answers like Discourse (pages of 30 sorted
 by ``bumped_at``, ``more_topics_url`` without ``.json``, topics cut at 20
-posts), and one benchmark run writes its JSON and Markdown, fetches exactly the
-changed topics in the incremental sync, stays within the request target, and
-exits non-zero with a clear message when the target is exceeded.
+posts, ``/t/{id}/{n}.json`` around post ``n``), and one benchmark run writes its
+JSON and Markdown, fetches exactly the changed topics in the incremental syncs
+(at once, and after the slow-refresh interval, which also re-reads the slowly
+changing parts), stays within the request target, and exits non-zero with a
+clear message when the target is exceeded.
 """
 
 from __future__ import annotations
@@ -72,6 +74,12 @@ def test_long_topics_are_served_in_chunks_like_discourse() -> None:
     assert len(topic["post_stream"]["posts"]) == 20
     assert len(topic["post_stream"]["stream"]) == len(forum.topics[long_id].posts)
     assert route(forum, "/t/100000.json", {}, "http://127.0.0.1:1")[0] == 404
+    count = len(forum.topics[long_id].posts)
+    _, _, body = route(forum, f"/t/{long_id}/{count}.json", {}, "http://127.0.0.1:1")
+    near = json.loads(body)["post_stream"]
+    # near the end, earlier posts fill the chunk, as Discourse does
+    assert [p["post_number"] for p in near["posts"]] == list(range(count - 19, count + 1))
+    assert len(near["stream"]) == count
     assert route(forum, "/discourse-post-event/events.json", {}, "http://127.0.0.1:1")[0] == 404
 
 
@@ -81,6 +89,8 @@ def test_benchmark_writes_results_and_meets_the_target(
     assert status == 0
     table = (out / "bench-sync.md").read_text(encoding="utf-8")
     assert "| requests |" in table and "**met**" in table
+    assert "| incremental after 6 h (5 changed) |" in table
+    assert report["slow_refresh_hours"] == 6
     full = report["full"]
     assert report["parameters"]["topics"] == SMALL
     assert report["target"] == {"incremental_max_requests": 15, "met": True}
@@ -98,7 +108,16 @@ def test_incremental_sync_fetches_exactly_the_changed_topics(
     assert len(changed) == CHANGED
     assert incremental["topics_fetched"] == changed
     assert incremental["topics_requested"] == changed  # nothing else from /t/
-    assert incremental["by_endpoint"]["/t/{id}.json"] == CHANGED
+    # every topic is known (60 fit in the two latest pages): a changed topic costs one
+    # request, /t/{id}.json or, for a long one, /t/{id}/{n}.json after its known end
+    by_endpoint = incremental["by_endpoint"]
+    assert by_endpoint.get("/t/{id}.json", 0) + by_endpoint.get(
+        "/t/{id}/{post_number}.json", 0) == CHANGED
+    assert by_endpoint.get("/t/{id}/{post_number}.json", 0) >= 1
+    # slow parts still fresh: latest page 0 and about, nothing else
+    assert by_endpoint["/latest.json"] == by_endpoint["/about.json"] == 1
+    assert incremental["requests"] == 2 + CHANGED
+    assert incremental["refreshed"] == ["latest"]
     assert incremental["topics_reused"] == SMALL - CHANGED
     assert "avatars" not in incremental["by_endpoint"]
     assert incremental["requests"] <= bench_sync.TARGET_REQUESTS
@@ -108,13 +127,30 @@ def test_incremental_sync_fetches_exactly_the_changed_topics(
     assert report["snapshot"]["topics"] == SMALL and report["snapshot"]["bytes"] > 0
 
 
+def test_after_the_interval_the_slow_parts_are_read_again(
+        small_run: tuple[int, Path, dict[str, Any]]) -> None:
+    _, _, report = small_run
+    later = report["incremental_after_interval"]
+    changed = report["changed_topics_later"]
+    assert len(changed) == CHANGED and not set(changed) & set(report["changed_topics"])
+    assert later["refreshed"] == ["site", "latest", "top:weekly", "top:monthly",
+                                  "directory", "events"]
+    assert later["topics_fetched"] == later["topics_requested"] == changed
+    # + site, 2 top lists, directory, events (a 404: no calendar plugin)
+    assert later["requests"] == 2 + 5 + CHANGED
+    assert later["by_endpoint"]["/top.json"] == 2
+    assert not later["warnings"]
+
+
 def test_exceeding_the_target_fails_with_a_clear_message(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    status = bench_sync.main(["--topics", "40", "--changed", "12", "--linked", "0",
+    # 14 changed topics: latest page 0 + about + 14 topic reads = 16 requests
+    status = bench_sync.main(["--topics", "40", "--changed", "14", "--linked", "0",
                               "--out", str(tmp_path)])
     assert status == 1
     err = capsys.readouterr().err
     assert "expected at most 15" in err and "/t/{id}.json" in err
+    assert "used 16 requests" in err
     report = json.loads((tmp_path / "bench-sync.json").read_text(encoding="utf-8"))
     assert report["target"]["met"] is False
     assert report["incremental"]["topics_fetched"] == report["changed_topics"]

@@ -64,3 +64,22 @@ def test_sync_without_forum_url_explains(tmp_path, monkeypatch, capsys):
     (tmp_path / "pelicanconf.py").write_text("PATH = 'content'\n", encoding="utf-8")
     assert main(["sync"]) == 1
     assert "AGORA_FORUM_URL: expected the forum's URL" in capsys.readouterr().err
+
+
+def test_full_sync_reads_everything_again(hub, forum, monkeypatch, capsys):
+    monkeypatch.chdir(hub)
+    snapshot = hub / "data" / "forum"
+    args = ["sync", "--forum-url", forum.url, "--snapshot-dir", str(snapshot)]
+    assert main(args) == 0
+    before = len(forum.log)
+    assert main(args) == 0
+    incremental = forum.log[before:]
+    # slow-moving parts are not read again within AGORA_FORUM_SLOW_REFRESH_HOURS
+    assert not [h for h in incremental if h.path.startswith("/site.json")]
+    before = len(forum.log)
+    assert main([*args, "--full"]) == 0
+    full = forum.log[before:]
+    assert [h for h in full if h.path.startswith("/site.json")]
+    assert [h for h in full if h.path.startswith("/t/103")]
+    assert len(full) > len(incremental)
+    assert "images downloaded" in capsys.readouterr().err

@@ -336,3 +336,56 @@ def test_download_refuses_oversized_and_non_images(forum, make_client, tmp_path)
     with pytest.raises(ForumBadResponse, match="another format"):
         client.download("/evil.svg", tmp_path / "b")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_download_accepts_webp_by_its_magic_bytes(forum, make_client, tmp_path):
+    webp = (b"RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f\x00\x00\x00"
+            b"\x10\x07\x10\x11\x11\x88\x88\xfe\x07\x00")  # a 1x1 lossless WebP
+    forum.script("/uploads/default/original/1X/photo.jpeg",
+                 Response(webp, content_type="image/jpeg"))  # the claimed type is not trusted
+    path = make_client().download("/uploads/default/original/1X/photo.jpeg", tmp_path / "p")
+    assert path == tmp_path / "p.webp" and path.read_bytes() == webp
+
+
+# ------------------------------------------------------------------ incremental reading
+
+
+def test_topic_near_returns_the_posts_around_a_post_number(forum, make_client):
+    client = make_client()
+    topic = client.topic_near(107, 8)
+    assert [p["post_number"] for p in topic["post_stream"]["posts"]] == list(range(3, 23))
+    assert [p["post_number"] for p in client.topic_near(107, 22)["post_stream"]["posts"]
+            ] == list(range(7, 27))  # near the end, earlier posts fill the chunk
+    assert len(topic["post_stream"]["stream"]) == 26  # every post id, for what is missing
+    assert topic["highest_post_number"] == 26 and topic["details"]["participants"]
+    assert [h.path for h in forum.log] == ["/t/107/8.json", "/t/107/22.json"]
+    assert client.request_count == 2
+
+
+def test_posts_are_read_by_id_in_chunks_of_twenty(forum, make_client):
+    client = make_client()
+    posts = client.posts(107, [10700 + n for n in range(1, 26)])
+    assert [p["post_number"] for p in posts] == list(range(1, 26))
+    assert [len(h.query["post_ids[]"]) for h in forum.hits("/t/107/posts.json")] == [20, 5]
+    assert client.posts(107, []) == [] and client.request_count == 2
+
+
+def test_latest_asks_before_reading_each_further_page(forum, make_client):
+    seen: list[list[int]] = []
+
+    def more(page: list[dict]) -> bool:
+        seen.append([t["id"] for t in page])
+        return False
+
+    listing = make_client().latest(pages=5, more=more)
+    assert [t["id"] for t in listing.topics] == [101, 107, 110, 103, 102, 105, 109]
+    assert listing.stopped_early and listing.pages == 1
+    assert seen == [[101, 107, 110, 103, 102, 105, 109]]
+    assert len(forum.hits("/latest.json")) == 1
+
+    everything = make_client().latest(pages=5, more=lambda page: True)
+    assert len(everything.topics) == 13 and everything.pages == 2
+    assert not everything.stopped_early  # the last page has no more_topics_url
+    calls: list[int] = []
+    make_client().latest(pages=1, more=lambda page: calls.append(1) or True)
+    assert calls == []  # no further page wanted: nothing to decide

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from agora.forum.sanitize import (
@@ -9,9 +11,13 @@ from agora.forum.sanitize import (
     avatar_url,
     clean_text,
     excerpt_from_cooked,
+    image_sources,
+    localize_images,
     normalise_tags,
     sanitize_cooked,
 )
+from agora.forum.snapshot import dump_json, load_snapshot
+from agora.forum.view import ForumView
 
 BASE = "https://forum.jardiniers-du-partage.example"
 
@@ -135,3 +141,76 @@ def test_absolute_url_and_clean_text():
     assert absolute_url("data:image/png;base64,AA", BASE) is None
     assert clean_text("Bilan &amp; suite&hellip;  \n ok") == "Bilan & suite… ok"
     assert clean_text(None) == ""
+
+
+# ------------------------------------------------------------------ images stay local
+
+
+def test_snapshot_image_references_survive_only_as_image_sources():
+    cooked = ('<p><img src="snapshot:images/0a1b2c3d4e5f6a7b.png" alt="ok">'
+              '<a href="snapshot:images/0a1b2c3d4e5f6a7b.png">lien</a>'
+              '<img src="snapshot:images/../../etc/passwd" alt="a">'
+              '<img src="snapshot:avatars/camille.png" alt="b">'
+              '<img src="SNAPSHOT:images/0a1b2c3d4e5f6a7b.png" alt="c"></p>')
+    html = sanitize_cooked(cooked, BASE)
+    assert html == ('<p><img src="snapshot:images/0a1b2c3d4e5f6a7b.png" alt="ok">'
+                    '<a rel="nofollow ugc noopener">lien</a><img alt="a"><img alt="b">'
+                    '<img alt="c"></p>')
+    assert sanitize_cooked(html, BASE) == html  # stable when sanitized again at build time
+
+
+def test_localize_images_rewrites_kept_images_and_drops_the_others():
+    html = sanitize_cooked(
+        '<p>Regardez <img src="/uploads/x.png" alt="le bac &amp; la &lt;serre&gt;" '
+        'width="690" height="460"> et <img src="/images/emoji/twitter/snail.png?v=12" '
+        'title=":snail:" class="emoji" alt=":snail:"> <img src="/uploads/y.png"></p>', BASE)
+    assert image_sources(html) == [f"{BASE}/uploads/x.png",
+                                   f"{BASE}/images/emoji/twitter/snail.png?v=12",
+                                   f"{BASE}/uploads/y.png"]
+    asked: list[str] = []
+
+    def resolve(src: str) -> str | None:
+        asked.append(src)
+        return "snapshot:images/x.png" if src.endswith("/x.png") else None
+
+    local = localize_images(html, resolve)
+    assert asked == image_sources(html)
+    assert local == ('<p>Regardez <img src="snapshot:images/x.png" '
+                     'alt="le bac &amp; la &lt;serre&gt;" width="690" height="460"> '
+                     "et :snail: </p>")
+    assert localize_images("", resolve) == ""
+
+
+def test_view_drops_remote_images_left_in_a_snapshot(tmp_path):
+    folder = tmp_path / "forum"
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "0a1b2c3d4e5f6a7b.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    reply = {"username": "bob", "name": "Bob", "avatar": None, "like_count": 2,
+             "post_number": 2, "created_at": "2026-11-02T10:00:00Z",
+             "cooked_html": '<p><img src="snapshot:images/0a1b2c3d4e5f6a7b.png" alt="bac">'
+                            '<img src="https://forum.example.org/uploads/x.png" alt="remote">'
+                            '<img src="//cdn.example/y.png" alt="cdn">'
+                            '<img src="snapshot:images/ffffffffffffffff.png" alt="gone">'
+                            '<a href="https://forum.example.org/t/x/42">lien</a></p>'}
+    topic = {"id": 42, "title": "Compost", "posts_count": 2, "best_replies": [reply],
+             "participants": []}
+    (folder / "snapshot.json").write_text(dump_json({
+        "format": 1, "taken_at": "2026-11-20T08:00:00+01:00",
+        "forum_url": "https://forum.example.org", "categories": [], "latest": [], "top": {},
+        "topics": {"42": topic}, "stats": {}, "directory": [], "users": {}, "events": [],
+        "history": []}), encoding="utf-8")
+    snapshot = load_snapshot(folder)
+    assert snapshot is not None
+    output = tmp_path / "output"
+    view = ForumView(snapshot, datetime.fromisoformat("2026-11-20T09:00:00+01:00"), 72,
+                     output_path=output)
+    html = str(view.thread(42)["best_replies"][0]["html"])
+    assert html == ('<p><img src="/forum/images/0a1b2c3d4e5f6a7b.png" alt="bac">remotecdngone'
+                    '<a href="https://forum.example.org/t/x/42" rel="nofollow ugc noopener">'
+                    "lien</a></p>")
+    assert (output / "forum" / "images" / "0a1b2c3d4e5f6a7b.png").is_file()
+    assert view.image_src("https://forum.example.org/uploads/x.png") is None
+    assert view.image_src("snapshot:avatars/../snapshot.json") is None
+    view.context = {"SITEURL": "https://hub.example/jardins"}  # a site in a subfolder
+    assert view.image_src("snapshot:images/0a1b2c3d4e5f6a7b.png") == (
+        "/jardins/forum/images/0a1b2c3d4e5f6a7b.png")

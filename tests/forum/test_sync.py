@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug import Response
 
 from agora.forum.client import ForumUnavailable
 from agora.forum.snapshot import (
@@ -29,7 +31,13 @@ LIST_DOCS = ("latest", "latest-page1", "top-weekly", "top-monthly", "c-evenement
              "c-evenements-top-weekly", "c-evenements-top-monthly")
 #: site 1 + latest 2 pages + top 2 periods + 12 topics + 1 posts.json (topic 107)
 #: + about 1 + directory 1 + 5 profiles + events 1 + 10 distinct avatars
-FULL_SYNC_REQUESTS = 36
+#: + 2 images in best replies (an emoji in topic 103, an upload in topic 109)
+FULL_SYNC_REQUESTS = 38
+#: What the snapshot records as read from the forum, in a full sync.
+SLOW_PARTS = ["site", "latest", "top:weekly", "top:monthly", "directory",
+              *(f"user:{name}" for name in MEMBERS), "events"]
+EMOJI = "/images/emoji/twitter/snail.png"
+UPLOAD = "/uploads/default/original/1X/planning.png"
 SECRET = "k3y-5ecr3t-0123456789abcdef"
 
 
@@ -89,15 +97,21 @@ def test_full_sync_writes_the_documented_snapshot(forum, make_client, target, pi
     assert len(forum.hits(r"/t/\d+\.json")) == 12
     assert len(forum.hits(r"/t/107/posts\.json")) == 1
     assert result.avatars_downloaded == 10 and result.avatars_reused == 0
+    assert result.images_downloaded == 2 and result.images_reused == 0
     assert sorted(result.topics_fetched) == list(range(101, 113))
+    assert result.refreshed == SLOW_PARTS
 
     raw = json.loads((target / "snapshot.json").read_text(encoding="utf-8"))
     assert raw["format"] == 1
     assert raw["taken_at"] == pinned_now == snap.taken_at.isoformat()
     assert raw["forum_url"] == PUBLIC_URL
-    assert sorted(raw) == ["categories", "category_lists", "directory", "events", "format",
-                           "forum_url", "history", "latest", "stats", "taken_at", "top",
-                           "topics", "users"]
+    assert sorted(raw) == ["categories", "category_lists", "directory", "events", "fetched_at",
+                           "format", "forum_url", "history", "latest",
+                           "restricted_category_ids", "stats", "taken_at", "top", "topics",
+                           "users"]
+    assert raw["fetched_at"] == {key: pinned_now for key in SLOW_PARTS}
+    assert raw["restricted_category_ids"] == [9]  # an id only: no private names stored
+    assert all(t["fetched_at"] == pinned_now for t in raw["topics"].values())
     # private category and its topic are left out
     assert [c["slug"] for c in snap.categories] == [
         "uncategorized", "presentations", "entraide", "evenements", "idees-retours"]
@@ -136,13 +150,19 @@ def test_long_topic_best_replies_come_from_the_later_posts_and_skip_non_regular(
                                                     "de-la-serre/107/21")
 
 
-def test_best_replies_are_sanitized_and_absolute(forum, make_client, target):
-    replies = run_sync(forum, make_client(), target).snapshot.topic(109)["best_replies"]
-    html = "".join(r["cooked_html"] for r in replies)
+def test_best_replies_are_sanitized_with_local_images(forum, make_client, target):
+    snap = run_sync(forum, make_client(), target).snapshot
+    html = "".join(r["cooked_html"] for r in snap.topic(109)["best_replies"])
     for bad in ("<script", "onclick", "onerror", "javascript:", "<iframe", "style="):
         assert bad not in html
-    assert f'src="{PUBLIC_URL}/uploads/default/original/1X/planning.png"' in html
+    [src] = re.findall(r'<img src="([^"]+)" alt="planning">', html)
+    assert re.fullmatch(r"snapshot:images/[0-9a-f]{16}\.png", src)
+    assert snap.file(src.removeprefix("snapshot:")).read_bytes().startswith(b"\x89PNG")
     assert 'rel="nofollow ugc noopener"' in html
+    assert f'href="{PUBLIC_URL}/u/' in "".join(  # links to the forum stay links
+        r["cooked_html"] for t in snap.topics.values() for r in t["best_replies"])
+    bodies = [r["cooked_html"] for t in snap.topics.values() for r in t["best_replies"]]
+    assert not [b for b in bodies if re.search(r'<img[^>]+src="(?!snapshot:images/)', b)]
 
 
 def test_hot_leaves_out_global_pins_closed_archived_and_unlisted(forum, make_client, target):
@@ -215,6 +235,22 @@ def test_category_lists_and_unknown_categories(forum, make_client, target):
         "id": 7, "latest": [107, 110], "top": {"weekly": [107, 110], "monthly": [110, 107]}}}
     assert result.requests == FULL_SYNC_REQUESTS + 3
     assert any("potager-secret" in w for w in result.warnings)
+    assert result.refreshed[4:7] == ["category:evenements", "category:evenements:top:weekly",
+                                     "category:evenements:top:monthly"]
+
+
+def test_category_lists_are_kept_until_a_topic_of_theirs_is_bumped(forum, make_client,
+                                                                     target, docs):
+    run_sync(forum, make_client(), target, categories=("evenements",))
+    forum.log.clear()
+    quiet = run_sync(forum, make_client(), target, categories=("evenements",))
+    assert not forum.hits(r"/c/.*")
+    assert quiet.snapshot.category_lists["evenements"]["latest"] == [107, 110]
+    add_reply(docs, 110, "2026-11-21T09:00:00.000Z")  # 110 is in "evenements" (id 7)
+    forum.log.clear()
+    busy = run_sync(forum, make_client(), target, categories=("evenements",))
+    assert [h.path for h in forum.hits(r"/c/.*")] == ["/c/evenements/7.json"]  # tops kept
+    assert busy.refreshed == ["latest", "category:evenements"]
 
 
 def test_events_plugin_missing_gives_empty_events(forum, make_client, target, docs):
@@ -227,8 +263,9 @@ def test_progress_is_reported_by_stage(forum, make_client, target):
     run_sync(forum, make_client(), target, progress=lambda *a: calls.append(a))
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
     assert stages == ["site", "lists", "topics", "stats", "directory", "users", "events",
-                      "avatars", "write"]
+                      "avatars", "images", "write"]
     assert ("topics", 12, 12) in calls and ("avatars", 10, 10) in calls
+    assert ("lists", 3, 3) in calls and ("images", 2, 2) in calls
     assert calls[-1] == ("write", 1, 1)
 
 
@@ -259,7 +296,7 @@ def test_incremental_sync_refetches_only_changed_topics(forum, make_client, targ
     add_reply(docs, 103, "2026-11-21T09:00:00.000Z")
     update_lists(docs, 110, bumped_at="2026-11-21T10:00:00.000Z")  # bumped, no new post
     update_lists(docs, 105, views=999)  # views change without a bump
-    monkeypatch.setenv("AGORA_NOW", "2026-11-27T08:00:00+01:00")
+    monkeypatch.setenv("AGORA_NOW", "2026-11-27T08:00:00+01:00")  # a week: all slow parts due
     forum.log.clear()
 
     client = make_client()
@@ -268,17 +305,194 @@ def test_incremental_sync_refetches_only_changed_topics(forum, make_client, targ
     assert sorted(result.topics_reused) == [101, 102, 104, 105, 106, 107, 108, 109, 111, 112]
     assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/110.json", "/t/103.json"]
     assert result.avatars_downloaded == 0 and result.avatars_reused == 10
-    # site 1 + latest 2 + top 2 + 2 topics + about + directory + 5 profiles + events
-    assert result.requests == client.request_count == 15
+    assert result.images_downloaded == 0 and result.images_reused == 2
+    # site 1 + latest page 0 + top 2 + 2 topics + about + directory + 5 profiles + events
+    assert result.requests == client.request_count == 14
+    assert len(forum.hits("/latest.json")) == 1
+    assert result.refreshed == SLOW_PARTS
 
     snap = result.snapshot
     assert snap.topic(103)["replies"] == 8
     assert snap.topic(103)["best_replies"][0]["username"] == "margot.v"
+    assert snap.topic(103)["fetched_at"] == "2026-11-27T08:00:00+01:00"
+    assert snap.topic(107)["fetched_at"] == "2026-11-20T08:00:00+01:00"
     assert snap.topic(105)["views"] == 999
     assert [r["post_number"] for r in snap.topic(107)["best_replies"]] == [21, 22, 8]
     assert all(snap.file(p["avatar"]) for p in snap.topic(107)["participants"])
     assert [h["taken_at"] for h in snap.history] == ["2026-11-20T08:00:00+01:00",
                                                     "2026-11-27T08:00:00+01:00"]
+
+
+def test_hourly_sync_reads_only_latest_about_and_changed_topics(forum, make_client, target,
+                                                               docs, monkeypatch):
+    first = run_sync(forum, make_client(), target).snapshot
+    add_reply(docs, 103, "2026-11-20T07:30:00.000Z")
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T09:00:00+01:00")  # an hour later
+    forum.log.clear()
+    client = make_client()
+    result = run_sync(forum, client, target)
+    assert [h.path for h in forum.log] == ["/latest.json", "/t/103.json", "/about.json"]
+    assert result.requests == client.request_count == 3
+    assert result.refreshed == ["latest"]
+    snap = result.snapshot
+    raw = json.loads((target / "snapshot.json").read_text(encoding="utf-8"))
+    assert raw["fetched_at"] == {**{key: "2026-11-20T08:00:00+01:00" for key in SLOW_PARTS},
+                                 "latest": "2026-11-20T09:00:00+01:00"}
+    # what was not read again is the previous snapshot's, unchanged
+    for name in ("categories", "top", "directory", "users", "events",
+                 "restricted_category_ids"):
+        assert getattr(snap, name) == getattr(first, name), name
+    assert [t["id"] for t in snap.latest] == [t["id"] for t in first.latest]
+    assert snap.topic(103)["replies"] == 8 and snap.topic(112) == first.topic(112)
+    # one stats point a day (the day's last), so hourly syncs keep a month of trends
+    assert [h["taken_at"] for h in snap.history] == ["2026-11-20T09:00:00+01:00"]
+    # hidden profiles stay known as hidden until the next check
+    assert any(w.startswith("user nadia.k: profile hidden or missing on the forum at the "
+                            "last check") for w in result.warnings)
+
+
+def test_history_keeps_the_last_point_of_each_day(forum, make_client, target):
+    run_sync(forum, make_client(), target)
+    raw = json.loads((target / "snapshot.json").read_text(encoding="utf-8"))
+    start = datetime.fromisoformat("2026-11-10T00:30:00+01:00")
+    raw["history"] = [{"taken_at": (start + timedelta(hours=n)).isoformat(), "users": n}
+                      for n in range(24 * 10)]  # ten days of hourly syncs, before the thinning
+    (target / "snapshot.json").write_text(json.dumps(raw), encoding="utf-8")
+    history = run_sync(forum, make_client(), target).snapshot.history
+    assert [h["taken_at"] for h in history] == [
+        *(f"2026-11-{day}T23:30:00+01:00" for day in range(10, 20)),
+        "2026-11-20T08:00:00+01:00"]
+
+
+def test_slow_parts_are_read_again_once_older_than_the_interval(forum, make_client, target,
+                                                                monkeypatch):
+    run_sync(forum, make_client(), target, slow_refresh_hours=2)
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T09:59:00+01:00")  # 1 h 59 min: still fresh
+    forum.log.clear()
+    assert run_sync(forum, make_client(), target, slow_refresh_hours=2).requests == 2
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T10:00:00+01:00")  # 2 h: due
+    forum.log.clear()
+    client = make_client()
+    result = run_sync(forum, client, target, slow_refresh_hours=2)
+    # site + latest page 0 + top 2 + about + directory + 5 profiles + events
+    assert result.requests == client.request_count == 12
+    assert sorted({h.path for h in forum.log}) == [
+        "/about.json", "/directory_items.json", "/discourse-post-event/events.json",
+        "/latest.json", "/site.json", "/top.json", "/u/camille.r.json", "/u/hugo.l.json",
+        "/u/nadia.k.json", "/u/sofia.m.json", "/u/yanis_b.json"]
+    assert result.refreshed == SLOW_PARTS
+    assert not forum.hits(r"/t/.*")  # no topic changed
+
+
+def test_missing_events_plugin_is_remembered_and_probed_after_the_interval(
+        forum, make_client, target, docs, monkeypatch):
+    del docs["events"]
+    assert run_sync(forum, make_client(), target).snapshot.events == []
+    assert len(forum.hits("/discourse-post-event/events.json")) == 1
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T13:00:00+01:00")  # 5 h later
+    assert run_sync(forum, make_client(), target).snapshot.events == []
+    assert len(forum.hits("/discourse-post-event/events.json")) == 1  # not asked again
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T14:00:00+01:00")  # 6 h later
+    docs["events"] = json.loads((FIXTURES / "demo" / "events.json").read_text("utf-8"))
+    result = run_sync(forum, make_client(), target)
+    assert len(forum.hits("/discourse-post-event/events.json")) == 2  # the plugin arrived
+    assert [e["id"] for e in result.snapshot.events] == [31, 32, 33]
+
+
+def test_latest_pages_stop_once_a_page_ends_before_the_previous_sync(
+        forum, make_client, target, docs):
+    first = run_sync(forum, make_client(), target).snapshot
+    assert len(forum.hits("/latest.json")) == 2
+    add_reply(docs, 103, "2026-11-21T09:00:00.000Z")
+    forum.log.clear()
+    second = run_sync(forum, make_client(), target).snapshot
+    # page 0 ends with 109, bumped 2026-11-10, before the first sync: page 1 is not read
+    assert [h.query for h in forum.hits("/latest.json")] == [{}]
+    assert [t["id"] for t in second.latest] == [t["id"] for t in first.latest]
+    assert second.latest[-1] == first.latest[-1]  # 111, from the first sync's page 1
+    assert second.topic(104) == first.topic(104)
+
+    update_lists(docs, 109, bumped_at="2026-11-21T10:00:00.000Z")  # page 0 now ends anew
+    forum.log.clear()
+    run_sync(forum, make_client(), target)
+    assert [h.query for h in forum.hits("/latest.json")] == [{}, {"page": ["1"]}]
+
+
+def test_a_new_category_makes_sync_read_the_categories_again(forum, make_client, target,
+                                                             docs):
+    run_sync(forum, make_client(), target)
+    docs["site"]["categories"].append({**docs["site"]["categories"][1], "id": 12,
+                                       "slug": "semences", "name": "Semences"})
+    update_lists(docs, 105, category_id=12, bumped_at="2026-11-21T10:00:00.000Z")
+    forum.log.clear()
+    result = run_sync(forum, make_client(), target)
+    assert len(forum.hits("/site.json")) == 1
+    assert result.refreshed == ["latest", "site"]
+    assert result.snapshot.category(12)["name"] == "Semences"
+
+
+def test_changed_long_topic_costs_one_request_and_reranks_best_replies(
+        forum, make_client, target, docs):
+    run_sync(forum, make_client(), target)
+    serre = docs["t-107"]["post_stream"]["posts"]
+    serre[24]["actions_summary"] = [{"id": 2, "count": 13}]  # post 25, next to the new one
+    serre[1]["actions_summary"] = [{"id": 2, "count": 100}]  # post 2: far from the end
+    add_reply(docs, 107, "2026-11-21T09:00:00.000Z", likes=30)  # post 27
+    forum.log.clear()
+    client = make_client()
+    result = run_sync(forum, client, target)
+    assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/107/27.json"]
+    assert result.requests == client.request_count == 3  # + latest page 0 + about
+    assert result.topics_fetched == [107]
+    serre = result.snapshot.topic(107)
+    assert [(r["post_number"], r["like_count"]) for r in serre["best_replies"]] == [
+        (27, 30), (21, 15), (25, 13)]
+    assert serre["best_replies"][0]["username"] == "margot.v"
+    assert serre["best_replies"][0]["url"].endswith("/107/27")
+    assert serre["posts_count"] == 26 and serre["replies"] == 25
+    assert serre["highest_post_number"] == 27
+    assert serre["participants"][0]["username"] == "lea_potager"  # details.participants
+    assert serre["excerpt"].startswith("Le chantier de la serre commence !")  # kept
+    assert serre["author"]["username"] == "hugo.l"
+    assert all(result.snapshot.file(r["avatar"]) for r in serre["best_replies"])
+    # the documented trade-off: post 2's new likes wait for a full sync
+    assert 2 not in [r["post_number"] for r in serre["best_replies"]]
+    forum.log.clear()
+    client = make_client()
+    full = run_sync(forum, client, target, full=True)
+    assert [r["post_number"] for r in full.snapshot.topic(107)["best_replies"]] == [2, 27, 21]
+    assert full.avatars_downloaded == 0 and full.images_downloaded == 0
+
+
+def test_many_new_posts_in_a_long_topic_are_read_with_posts_json(forum, make_client, target,
+                                                                 docs):
+    run_sync(forum, make_client(), target)
+    for n in range(18):
+        add_reply(docs, 107, f"2026-11-21T09:{n:02d}:00.000Z", likes=n)  # posts 27-44
+    forum.log.clear()
+    result = run_sync(forum, make_client(), target)
+    # /t/107/27.json gives posts 22-41; 42-44 come from posts.json
+    assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/107/27.json", "/t/107/posts.json"]
+    assert forum.hits(r"/t/107/posts\.json")[0].query["post_ids[]"] == [
+        "10742", "10743", "10744"]
+    best = result.snapshot.topic(107)["best_replies"]
+    # 42 has as many likes as the stored 21: the earlier post wins, as in a full read
+    assert [(r["post_number"], r["like_count"]) for r in best] == [(44, 17), (43, 16), (21, 15)]
+
+
+def test_full_sync_reads_everything_again(forum, make_client, target, monkeypatch):
+    run_sync(forum, make_client(), target)
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T09:00:00+01:00")
+    forum.log.clear()
+    client = make_client()
+    result = run_sync(forum, client, target, full=True)
+    # every JSON document again; the 10 avatars and 2 images are files, reused by URL
+    assert result.requests == client.request_count == FULL_SYNC_REQUESTS - 12
+    assert sorted(result.topics_fetched) == list(range(101, 113))
+    assert result.topics_reused == []
+    assert result.refreshed == SLOW_PARTS
+    assert len(forum.hits("/latest.json")) == 2
+    assert (result.avatars_reused, result.images_reused) == (10, 2)
 
 
 def test_linked_topic_outside_lists_is_fetched_once(forum, make_client, target, docs):
@@ -289,6 +503,83 @@ def test_linked_topic_outside_lists_is_fetched_once(forum, make_client, target, 
     second = run_sync(forum, make_client(), target)
     assert 105 in second.topics_reused and 105 not in second.topics_fetched
     assert second.snapshot.topic(105)["replies"] == 6
+
+
+def test_linked_topic_outside_lists_is_refreshed_after_the_interval(forum, make_client,
+                                                                    target, docs,
+                                                                    monkeypatch):
+    remove_from_lists(docs, 105)
+    run_sync(forum, make_client(), target)
+    add_reply(docs, 105, "2026-11-20T10:00:00.000Z")
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T13:59:00+01:00")
+    forum.log.clear()
+    assert run_sync(forum, make_client(), target).snapshot.topic(105)["replies"] == 6
+    assert not forum.hits(r"/t/.*")
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T14:00:00+01:00")  # its copy is 6 h old
+    forum.log.clear()
+    result = run_sync(forum, make_client(), target)
+    assert [h.path for h in forum.hits(r"/t/.*")] == ["/t/105.json"]
+    assert result.topics_fetched == [105]
+    assert result.snapshot.topic(105)["replies"] == 7
+    assert result.snapshot.topic(105)["fetched_at"] == "2026-11-20T14:00:00+01:00"
+    forum.log.clear()
+    run_sync(forum, make_client(), target)  # fresh again: not read at the next sync
+    assert not forum.hits(r"/t/.*")
+
+
+def test_images_are_downloaded_once_and_reused(forum, make_client, target, docs):
+    first = run_sync(forum, make_client(), target)
+    assert len(forum.hits(EMOJI)) == 1 and len(forum.hits(UPLOAD)) == 1
+    files = sorted(p.name for p in (target / "images").iterdir())
+    assert len(files) == 2 and first.images_downloaded == 2
+    add_reply(docs, 103, "2026-11-21T09:00:00.000Z")  # 103 is read again: emoji and all
+    forum.log.clear()
+    second = run_sync(forum, make_client(), target)
+    assert 103 in second.topics_fetched
+    assert not forum.hits(EMOJI) and not forum.hits(UPLOAD)
+    assert (second.images_downloaded, second.images_reused) == (0, 2)
+    assert sorted(p.name for p in (target / "images").iterdir()) == files
+    limaces = "".join(r["cooked_html"] for r in second.snapshot.topic(103)["best_replies"])
+    assert f'<img src="snapshot:images/{files[0]}"' in limaces or \
+        f'<img src="snapshot:images/{files[1]}"' in limaces
+
+
+def test_svg_and_broken_images_are_left_out_with_their_alt_text(forum, make_client, target):
+    forum.script(UPLOAD, Response('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)'
+                                  "</script></svg>", content_type="image/svg+xml"))
+    forum.break_path(EMOJI, 404)
+    result = run_sync(forum, make_client(), target)
+    planning = "".join(r["cooked_html"] for r in result.snapshot.topic(109)["best_replies"])
+    assert "<img" not in planning and "<p>planning</p>" in planning
+    limaces = "".join(r["cooked_html"] for r in result.snapshot.topic(103)["best_replies"])
+    assert "<img" not in limaces and ":snail:" in limaces
+    assert not (target / "images").exists() or not list((target / "images").iterdir())
+    assert result.images_downloaded == 0
+    [svg] = [w for w in result.warnings if UPLOAD in w]
+    assert "expected an image (PNG, JPEG, GIF or WebP)" in svg and "another format" in svg
+    assert any(EMOJI in w and "HTTP 404" in w for w in result.warnings)
+
+
+def test_images_on_private_addresses_and_beyond_the_cap_are_not_fetched(forum, make_client,
+                                                                         target, docs):
+    post = docs["t-109"]["post_stream"]["posts"][2]
+    extra = "".join(f'<img src="/uploads/default/original/1X/p{n}.png" alt="p{n}">'
+                    for n in range(12))
+    post["cooked"] += ('<p><img src="http://169.254.169.254/latest/meta-data" alt="meta">'
+                       f'<img src="http://localhost:8080/a.png" alt="local">{extra}</p>')
+    result = run_sync(forum, make_client(), target)
+    html = next(r["cooked_html"] for r in result.snapshot.topic(109)["best_replies"]
+                if r["post_number"] == post["post_number"])
+    assert "<p>metalocal<img" in html  # never fetched: alt text only
+    assert sum("expected a public address, found a local or private one" in w
+               for w in result.warnings) == 2
+    # planning.png, the two refused ones and p0-p6 make 10 images: p7-p11 are left out
+    assert re.findall(r'<img src="snapshot:images/[0-9a-f]{16}\.png" alt="(\w+)">', html) == [
+        "planning", *(f"p{n}" for n in range(7))]
+    assert html.endswith("p7p8p9p10p11</p>")
+    assert any("/t/arrosage-pendant-les-vacances-organisation-des-tours/109/3" in w
+               and "expected at most 10 images per post, found 15" in w
+               for w in result.warnings)
 
 
 @pytest.mark.parametrize("status", [404, 403])

@@ -78,7 +78,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
                       categories=agora_settings.forum_categories,
                       top_periods=agora_settings.forum_top_periods,
                       requests_per_second=agora_settings.forum_requests_per_second,
-                      timeout=agora_settings.forum_timeout, progress=progress)
+                      timeout=agora_settings.forum_timeout, progress=progress,
+                      slow_refresh_hours=agora_settings.forum_slow_refresh_hours,
+                      full=args.full)
     except (ForumError, SnapshotError, OSError, ValueError) as exc:
         progress.close()
         print(f"agora sync: failed, the previous snapshot is unchanged: {exc}", file=sys.stderr)
@@ -88,7 +90,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"agora sync: done in {time.monotonic() - started:.1f} s: {result.requests} requests, "
           f"{len(result.topics_fetched)} topics fetched, {len(result.topics_reused)} unchanged, "
-          f"{result.avatars_downloaded} avatars downloaded", file=sys.stderr)
+          f"{result.avatars_downloaded} avatars and {result.images_downloaded} images downloaded",
+          file=sys.stderr)
     return EXIT_OK
 
 
@@ -98,12 +101,16 @@ def register_command(commands: Any) -> None:
         description="Fetch the forum's latest and top topics, the topics content links to, "
                     "statistics, top contributors and member profiles into a snapshot folder, "
                     "atomically: a failed sync leaves the previous snapshot untouched. "
-                    "Incremental: unchanged topics are not fetched again. For a private forum "
+                    "Incremental: unchanged topics are not fetched again, and slow-moving "
+                    "parts (categories, top lists, profiles) only every "
+                    "AGORA_FORUM_SLOW_REFRESH_HOURS. For a private forum "
                     "set AGORA_DISCOURSE_API_KEY and AGORA_DISCOURSE_API_USERNAME.",
     )
     parser.add_argument("--forum-url", help="forum base URL (default: AGORA_FORUM_URL)")
     parser.add_argument("--snapshot-dir",
                         help="snapshot folder (default: AGORA_FORUM_SNAPSHOT_DIR, data/forum)")
+    parser.add_argument("--full", action="store_true",
+                        help="read everything again, ignoring what the last snapshot holds")
     parser.add_argument("--settings", "-s", default="pelicanconf.py",
                         help="Pelican settings file (default: pelicanconf.py)")
     parser.set_defaults(handler=cmd_sync)

@@ -46,7 +46,10 @@ USER_AGENT = f"Agora/{__version__} (+community hub sync)"
 
 #: Post ids asked for in one ``/t/{id}/posts.json`` request (keeps URLs short).
 POSTS_CHUNK = 20
-#: Image formats accepted by :meth:`DiscourseClient.download`, by magic bytes.
+#: Posts Discourse puts in one answer of ``/t/{id}.json`` (its ``chunk_size``).
+TOPIC_CHUNK = 20
+#: Image formats accepted by :meth:`DiscourseClient.download`, by magic bytes
+#: (WebP: ``RIFF`` + size + ``WEBP``, see :func:`image_suffix`).
 #: SVG is deliberately absent: it can carry scripts.
 IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", ".png"),
@@ -54,6 +57,15 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", ".gif"),
     (b"GIF89a", ".gif"),
 )
+#: Every extension :meth:`DiscourseClient.download` may give a file.
+IMAGE_SUFFIXES = (".png", ".jpg", ".gif", ".webp")
+
+
+def image_suffix(body: bytes) -> str | None:
+    """The extension of a PNG, JPEG, GIF or WebP image, by magic bytes; None otherwise."""
+    if len(body) >= 12 and body[:4] == b"RIFF" and body[8:12] == b"WEBP":
+        return ".webp"
+    return next((ext for magic, ext in IMAGE_SIGNATURES if body.startswith(magic)), None)
 
 
 # --------------------------------------------------------------------------- errors
@@ -180,6 +192,10 @@ class TopicList:
 
     topics: list[dict[str, Any]] = field(default_factory=list)
     users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: Pages read, and whether a next page existed that the ``more`` callback
+    #: declined (see :meth:`DiscourseClient.latest`).
+    pages: int = 0
+    stopped_early: bool = False
 
     def add_page(self, page: Mapping[str, Any]) -> None:
         seen = {t.get("id") for t in self.topics}
@@ -433,30 +449,44 @@ class DiscourseClient:
 
     # -- endpoints ---------------------------------------------------------------------
 
-    def _topic_list(self, path: str, params: Mapping[str, Any] | None, pages: int
-                    ) -> TopicList:
+    def _topic_list(self, path: str, params: Mapping[str, Any] | None, pages: int,
+                    more: Callable[[list[dict[str, Any]]], bool] | None = None) -> TopicList:
         result = TopicList()
         seen_urls: set[str] = set()
         next_path: str | None = path
         next_params = params
-        for _ in range(max(1, pages)):
+        for number in range(max(1, pages)):
             if next_path is None:
                 break
             page = self._get_object(next_path, next_params,
                                     "a topic list (object with topic_list.topics)", "topic_list")
             before = len(result.topics)
             result.add_page(page)
-            more = page["topic_list"].get("more_topics_url")
-            if not more or more in seen_urls or len(result.topics) == before:
+            result.pages += 1
+            following = page["topic_list"].get("more_topics_url")
+            if not following or following in seen_urls or len(result.topics) == before:
                 break
-            seen_urls.add(more)
-            next_path, next_params = more, None
+            if number + 1 < max(1, pages) and more is not None:
+                topics = [t for t in page["topic_list"].get("topics") or []
+                          if isinstance(t, dict)]
+                if not more(topics):
+                    result.stopped_early = True
+                    break
+            seen_urls.add(following)
+            next_path, next_params = following, None
         return result
 
-    def latest(self, pages: int = 2, per_page: int | None = None) -> TopicList:
-        """Latest topics over ``pages`` pages, following ``more_topics_url`` (0-based pages)."""
+    def latest(self, pages: int = 2, per_page: int | None = None,
+               more: Callable[[list[dict[str, Any]]], bool] | None = None) -> TopicList:
+        """Latest topics over up to ``pages`` pages, following ``more_topics_url`` (0-based).
+
+        ``more`` (optional) is given the topics of each page read and decides
+        whether the next one is worth a request (incremental sync stops once a
+        page ends with a topic it already knows unchanged);
+        :attr:`TopicList.stopped_early` tells when it said no.
+        """
         params = {"per_page": per_page} if per_page else None
-        return self._topic_list("/latest.json", params, pages)
+        return self._topic_list("/latest.json", params, pages, more)
 
     def top(self, period: str = "weekly") -> TopicList:
         """Top topics of a period (all, yearly, quarterly, monthly, weekly, daily)."""
@@ -486,26 +516,49 @@ class DiscourseClient:
         ``/t/{id}.json`` carries only about 20 posts while ``post_stream.stream``
         lists every id; the rest come from ``/t/{id}/posts.json`` in chunks.
         """
-        expected = "a topic (object with post_stream.posts and post_stream.stream)"
-        data = self._get_object(f"/t/{int(topic_id)}.json", None, expected, "post_stream")
+        data = self._topic_page(f"/t/{int(topic_id)}.json")
         stream_obj = data["post_stream"]
-        if not isinstance(stream_obj, dict) or not isinstance(stream_obj.get("posts"), list):
-            raise ForumBadResponse(display_url(self.url(f"/t/{topic_id}.json")), expected,
-                                   "post_stream without a posts list", 200)
         posts = {p["id"]: p for p in stream_obj["posts"] if isinstance(p, dict) and "id" in p}
         stream = [i for i in stream_obj.get("stream") or posts if isinstance(i, int)]
         stream = stream[:max_posts]
-        missing = [i for i in stream if i not in posts]
-        for start in range(0, len(missing), POSTS_CHUNK):
-            chunk = missing[start:start + POSTS_CHUNK]
-            extra = self._get_object(f"/t/{int(topic_id)}/posts.json", {"post_ids[]": chunk},
-                                     "posts (object with post_stream.posts)", "post_stream")
-            for post in (extra["post_stream"] or {}).get("posts") or []:
-                if isinstance(post, dict) and "id" in post:
-                    posts[post["id"]] = post
+        posts.update({p["id"]: p for p in self.posts(topic_id,
+                                                     [i for i in stream if i not in posts])})
         ordered = [posts[i] for i in stream if i in posts]
         data["post_stream"] = {**stream_obj, "posts": ordered, "stream": stream}
         return data
+
+    def topic_near(self, topic_id: int, post_number: int) -> dict[str, Any]:
+        """``/t/{id}/{post_number}.json``: the topic with the posts AROUND ``post_number``.
+
+        Discourse answers with the same topic document as ``/t/{id}.json``
+        (counts, ``details.participants``, ``post_stream.stream`` listing every
+        post id) but its ``posts`` are a chunk starting a few posts before
+        ``post_number`` (5 before, 15 from it, for the default chunk of 20; near
+        the end of the topic, earlier posts fill the chunk): one request shows
+        what was added since a known ``highest_post_number``.
+        Posts are returned as the forum sent them, in stream order.
+        """
+        return self._topic_page(f"/t/{int(topic_id)}/{max(1, int(post_number))}.json")
+
+    def _topic_page(self, path: str) -> dict[str, Any]:
+        expected = "a topic (object with post_stream.posts and post_stream.stream)"
+        data = self._get_object(path, None, expected, "post_stream")
+        stream_obj = data["post_stream"]
+        if not isinstance(stream_obj, dict) or not isinstance(stream_obj.get("posts"), list):
+            raise ForumBadResponse(display_url(self.url(path)), expected,
+                                   "post_stream without a posts list", 200)
+        return data
+
+    def posts(self, topic_id: int, post_ids: list[int]) -> list[dict[str, Any]]:
+        """Posts of a topic by id, ``POSTS_CHUNK`` ids per ``/t/{id}/posts.json`` request."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(post_ids), POSTS_CHUNK):
+            chunk = post_ids[start:start + POSTS_CHUNK]
+            extra = self._get_object(f"/t/{int(topic_id)}/posts.json", {"post_ids[]": chunk},
+                                     "posts (object with post_stream.posts)", "post_stream")
+            found.extend(post for post in (extra["post_stream"] or {}).get("posts") or []
+                         if isinstance(post, dict) and "id" in post)
+        return found
 
     def user(self, username: str) -> dict[str, Any] | None:
         """A public profile, or None when the forum hides it (403) or it does not exist."""
@@ -540,13 +593,14 @@ class DiscourseClient:
     def download(self, url: str, dest: str | Path, max_bytes: int | None = None) -> Path:
         """Download an image (avatar, upload) into ``dest``, atomically; return its path.
 
-        Only PNG, JPEG and GIF are accepted (checked by magic bytes, not by the
-        claimed Content-Type); the extension of ``dest`` is corrected to match.
+        Only PNG, JPEG, GIF and WebP are accepted (checked by magic bytes, not by
+        the claimed Content-Type; never SVG); the extension of ``dest`` is
+        corrected to match.
         Bodies over ``max_bytes`` are refused without being read to the end.
         """
         limit = self.max_download_bytes if max_bytes is None else max_bytes
         absolute = self.url(url)
-        expected = f"an image (PNG, JPEG or GIF) of at most {limit} bytes"
+        expected = f"an image (PNG, JPEG, GIF or WebP) of at most {limit} bytes"
 
         def parse(response: requests.Response) -> bytes:
             declared = _float_or_none(response.headers.get("Content-Length"))
@@ -563,7 +617,7 @@ class DiscourseClient:
             body = self._request(absolute, None, expected=expected, parse=parse, stream=True)
         except _TooLarge as exc:
             raise ForumBadResponse(display_url(absolute), expected, str(exc), 200) from None
-        suffix = next((ext for magic, ext in IMAGE_SIGNATURES if body.startswith(magic)), None)
+        suffix = image_suffix(body)
         if suffix is None:
             raise ForumBadResponse(display_url(absolute), expected,
                                    f"{len(body)} bytes of another format", 200)

@@ -8,6 +8,15 @@ handlers or ``javascript:``/``data:`` URLs). Its URLs are relative to the forum
 site, so they are made absolute against the forum base URL. Links get
 ``rel="nofollow ugc noopener"`` (user-generated content, no SEO endorsement).
 
+Images are never hot-linked from our pages. Sync downloads the images of the
+HTML it keeps into the snapshot and rewrites their ``src`` to
+``snapshot:images/<name>`` (:func:`localize_images`); the sanitizer lets that
+scheme through on ``<img src>`` only, with a strict file-name pattern. At build
+time :func:`localize_images` runs again on the re-sanitized HTML to turn those
+references into published URLs and to drop every ``<img>`` that still points
+elsewhere (its ``alt`` text stays), so even a hand-edited snapshot cannot make
+a page load an image from the forum.
+
 The other helpers smooth over shapes that differ between Discourse versions:
 tags as strings or objects, relative or absolute avatar templates.
 """
@@ -16,7 +25,7 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +34,10 @@ import nh3
 
 LINK_REL = "nofollow ugc noopener"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
+#: ``src`` of an image stored in the snapshot folder: ``snapshot:images/<name>``.
+SNAPSHOT_SCHEME = "snapshot:"
+#: The only ``snapshot:`` references the sanitizer keeps (on ``<img src>``).
+_SNAPSHOT_REF = re.compile(r"snapshot:images/[a-z0-9][a-z0-9._-]{0,80}")
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "aside", "b", "blockquote", "br", "cite", "code", "dd", "del", "details",
@@ -82,8 +95,9 @@ def sanitize_cooked(cooked: str | None, base_url: str) -> str:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_snapshot_refs_on_images_only,
         allowed_classes={tag: set(names) for tag, names in ALLOWED_CLASSES.items()},
-        url_schemes=set(URL_SCHEMES),
+        url_schemes={*URL_SCHEMES, SNAPSHOT_SCHEME.rstrip(":")},
         url_relative=("rewrite_with_base", base_url.rstrip("/") + "/"),
         link_rel=LINK_REL,
         strip_comments=True,
@@ -92,6 +106,56 @@ def sanitize_cooked(cooked: str | None, base_url: str) -> str:
     # normalised; cutting it out cannot make the remaining markup unsafe.
     cleaned = cleaner.clean(cooked)
     return _LIGHTBOX_META.sub("", cleaned).strip()
+
+
+def _snapshot_refs_on_images_only(element: str, attribute: str, value: str) -> str | None:
+    """nh3 attribute filter: ``snapshot:`` URLs survive only as well-formed ``<img src>``."""
+    if attribute in ("href", "src") and value.strip().lower().startswith(SNAPSHOT_SCHEME):
+        if element == "img" and attribute == "src" and _SNAPSHOT_REF.fullmatch(value):
+            return value
+        return None
+    return value
+
+
+#: An ``<img>`` tag as nh3 serializes it (attribute values double-quoted, ``>`` escaped).
+_IMG_TAG = re.compile(r"<img\b([^>]*)>")
+_ATTRIBUTE = re.compile(r'([^\s"\'=<>/]+)(?:\s*=\s*"([^"]*)")?')
+
+
+def localize_images(html: str, resolve: Callable[[str], str | None]) -> str:
+    """Rewrite every ``<img src>`` of sanitized ``html`` through ``resolve``.
+
+    ``resolve(src)`` returns the URL to use instead, or None to drop the image;
+    a dropped image leaves its ``alt`` text (Discourse emoji keep ``:seedling:``),
+    an image without ``src`` is dropped too. Meant for the output of
+    :func:`sanitize_cooked`: at sync time ``resolve`` downloads remote images
+    and answers ``snapshot:images/<name>``; at build time it publishes those
+    files and answers None for anything else, so nothing is hot-linked.
+    """
+    def replace(match: re.Match[str]) -> str:
+        attributes = [(name.lower(), htmllib.unescape(value or ""))
+                      for name, value in _ATTRIBUTE.findall(match.group(1))]
+        values = dict(attributes)
+        target = resolve(values["src"]) if values.get("src") else None
+        if not target:
+            return htmllib.escape(values.get("alt", ""), quote=False)
+        parts = [f'src="{htmllib.escape(target)}"']
+        parts += [f'{name}="{htmllib.escape(value)}"' for name, value in attributes
+                  if name != "src"]
+        return f"<img {' '.join(parts)}>"
+
+    return _IMG_TAG.sub(replace, html) if html else ""
+
+
+def image_sources(html: str | None) -> list[str]:
+    """Every ``<img src>`` of sanitized ``html``, in order, without repeats."""
+    found: list[str] = []
+    for match in _IMG_TAG.finditer(html or ""):
+        for name, value in _ATTRIBUTE.findall(match.group(1)):
+            src = htmllib.unescape(value or "")
+            if name.lower() == "src" and src and src not in found:
+                found.append(src)
+    return found
 
 
 class _TextExtractor(HTMLParser):

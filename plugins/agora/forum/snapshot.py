@@ -6,8 +6,9 @@ Builds never talk to the forum; they read a snapshot folder (default
     data/forum/
       snapshot.json      versioned, deterministic JSON (sorted keys, indented) so a
                          committed snapshot diffs well
-      avatars/           downloaded avatars (PNG/JPEG/GIF), referenced by relative path
-      images/            reserved for downloaded images
+      avatars/           downloaded avatars (PNG/JPEG/GIF/WebP), referenced by relative path
+      images/            images of the stored post bodies (best replies, profile bios),
+                         referenced from that HTML as ``src="snapshot:images/<name>"``
 
 Writing is atomic at the directory level: the new snapshot is assembled in a
 staging folder beside the target (same filesystem), then swapped in with two
@@ -17,7 +18,10 @@ it was; a backup left behind by a crash between the renames is restored or
 removed by :func:`recover` on the next run. Only one sync may write a given
 snapshot folder at a time.
 
-``snapshot.json`` fields (``"format": 1``): see :class:`Snapshot`.
+``snapshot.json`` fields (``"format": 1``): see :class:`Snapshot`. Fields added
+since the first format-1 snapshots are optional and default to empty on read
+(``category_lists``, ``fetched_at``, ``restricted_category_ids``), so older
+snapshots stay readable and simply make the next sync a full one.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ FORMAT = 1
 SNAPSHOT_FILE = "snapshot.json"
 AVATARS_DIR = "avatars"
 IMAGES_DIR = "images"
-#: Stats points kept in ``history`` (about a year of weekly syncs).
+#: Stats points kept in ``history``, one per day at most (two months of daily or
+#: hourly syncs, a year of weekly ones).
 HISTORY_LIMIT = 60
 #: Counters copied from ``stats`` into each ``history`` point.
 HISTORY_KEYS = ("topics", "posts", "users", "likes", "active_users_7_days",
@@ -49,6 +54,10 @@ FIELDS: dict[str, type] = {
     "format": int, "taken_at": str, "forum_url": str, "categories": list, "latest": list,
     "top": dict, "category_lists": dict, "topics": dict, "stats": dict, "directory": list,
     "users": dict, "events": list, "history": list,
+}
+#: Optional top-level fields (absent in older format-1 snapshots) and their JSON type.
+OPTIONAL_FIELDS: dict[str, type] = {
+    "category_lists": dict, "fetched_at": dict, "restricted_category_ids": list,
 }
 
 
@@ -88,15 +97,26 @@ class Snapshot:
       for the configured categories;
     * ``topics`` -- ``{id: topic}``: a summary's fields plus ``excerpt`` (plain
       text of the first post), ``author``, ``participants`` ``[{username, name,
-      avatar, post_count}]`` and ``best_replies`` ``[{username, name, avatar,
-      cooked_html (sanitized), like_count, post_number, created_at, url}]``;
+      avatar, post_count}]``, ``best_replies`` ``[{username, name, avatar,
+      cooked_html (sanitized; images as ``snapshot:images/...``), like_count,
+      post_number, created_at, url}]`` and ``fetched_at`` (when its page was
+      last read; absent in older snapshots);
     * ``stats`` -- normalised counters (``topics, posts, users, likes,
       active_users_7_days, active_users_30_days, posts_7_days, ...``);
     * ``directory`` -- top contributors of the month ``{username, name, title,
       avatar, likes_received, likes_given, post_count, topic_count, days_visited}``;
     * ``users`` -- ``{username: profile}`` for the usernames asked for;
     * ``events`` -- calendar plugin events (``[]`` without the plugin);
-    * ``history`` -- past stats points ``[{taken_at, users, posts, ...}]``, oldest first.
+    * ``history`` -- past stats points ``[{taken_at, users, posts, ...}]``, oldest first,
+      the last of each day;
+    * ``fetched_at`` -- ``{what: ISO instant}``: when each slowly changing part
+      was last read from the forum (``site``, ``latest``, ``top:<period>``,
+      ``category:<slug>``, ``category:<slug>:top:<period>``, ``directory``,
+      ``events``, ``user:<username>``), so an incremental sync re-reads it only
+      once it is older than the refresh interval (see :mod:`agora.forum.sync`);
+    * ``restricted_category_ids`` -- ids of the categories the forum marks
+      ``read_restricted`` (ids only: names of private categories are never
+      stored), to keep their topics out of lists between two reads of ``site``.
 
     Every ``avatar`` is a path relative to the snapshot folder, or None.
     """
@@ -114,6 +134,8 @@ class Snapshot:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     history: list[dict[str, Any]] = field(default_factory=list)
+    fetched_at: dict[str, str] = field(default_factory=dict)
+    restricted_category_ids: list[int] = field(default_factory=list)
     format: int = FORMAT
 
     # -- lookups ----------------------------------------------------------------------
@@ -201,6 +223,8 @@ class Snapshot:
             "users": self.users,
             "events": self.events,
             "history": self.history,
+            "fetched_at": self.fetched_at,
+            "restricted_category_ids": self.restricted_category_ids,
         }
 
 
@@ -223,12 +247,17 @@ def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
                             + (" (written by a newer Agora; upgrade, or run agora sync)"
                                if newer else " (not an Agora forum snapshot?)"))
     for name, kind in FIELDS.items():
-        if name == "category_lists" and name not in data:
+        if name in OPTIONAL_FIELDS and name not in data:
             continue
         if not isinstance(data.get(name), kind):
             found = "nothing" if name not in data else f"a JSON {type(data[name]).__name__}"
             raise SnapshotError(source, f"field {name!r} to be a JSON "
                                 f"{'object' if kind is dict else kind.__name__}", found)
+    for name, kind in OPTIONAL_FIELDS.items():
+        if name in data and not isinstance(data[name], kind):
+            raise SnapshotError(source, f"field {name!r} to be a JSON "
+                                f"{'object' if kind is dict else kind.__name__}",
+                                f"a JSON {type(data[name]).__name__}")
     taken_at = _instant(data["taken_at"])
     if taken_at is None:
         raise SnapshotError(source, "taken_at as an ISO date-time with offset",
@@ -255,6 +284,10 @@ def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
         users=data["users"],
         events=data["events"],
         history=data["history"],
+        fetched_at={str(k): v for k, v in (data.get("fetched_at") or {}).items()
+                    if isinstance(v, str)},
+        restricted_category_ids=[i for i in data.get("restricted_category_ids") or []
+                                 if isinstance(i, int)],
     )
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from markupsafe import Markup, escape
 
-from agora.forum.sanitize import sanitize_cooked
-from agora.forum.snapshot import Snapshot
+from agora.forum.sanitize import SNAPSHOT_SCHEME, localize_images, sanitize_cooked
+from agora.forum.snapshot import IMAGES_DIR, Snapshot
 
 AVATAR_URL_PREFIX = "forum/"  # avatars are copied to output/forum/avatars/...
 
@@ -104,6 +104,25 @@ class ForumView:
         self.used_avatars.add(relative)
         return AVATAR_URL_PREFIX + relative
 
+    def image_src(self, src: str) -> str | None:
+        """Published URL of an image a stored body shows (``snapshot:images/<name>``).
+
+        The file is copied into the output like an avatar (:meth:`avatar`). Bodies
+        are inserted as they are, without ``{{ SITEURL }}`` in front, so the URL is
+        root-relative (with the path of an absolute ``SITEURL``, for a site in a
+        subfolder). Anything else -- a remote URL left in a hand-edited snapshot,
+        a file that is not there -- gives None: :func:`localize_images` then drops
+        the image and keeps its alt text. Nothing is hot-linked from the forum.
+        """
+        if not src.startswith(SNAPSHOT_SCHEME + IMAGES_DIR + "/"):
+            return None
+        published = self.avatar(src[len(SNAPSHOT_SCHEME):])
+        if published is None:
+            return None
+        siteurl = str((getattr(self, "context", None) or {}).get("SITEURL") or "")
+        prefix = urlsplit(siteurl).path.rstrip("/") if "://" in siteurl else ""
+        return f"{prefix}/{published}"
+
     def topic_url(self, topic: Mapping[str, Any]) -> str:
         return topic.get("url") or f"{self.url}/t/{topic.get('slug', 'topic')}/{topic['id']}"
 
@@ -126,7 +145,8 @@ class ForumView:
             shown_replies = [r for r in topic.get("best_replies") or [] if self.shown(r)]
             for reply in shown_replies[:replies]:
                 # Sanitized at sync time, and again here: the snapshot is a file in git.
-                html = sanitize_cooked(reply.get("cooked_html"), self.url)
+                html = localize_images(sanitize_cooked(reply.get("cooked_html"), self.url),
+                                       self.image_src)
                 best.append({**_escaped(reply), "html": Markup(html),
                              "avatar_url": self.avatar(reply.get("avatar")),
                              "created": _instant(reply.get("created_at"))})
