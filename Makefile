@@ -46,7 +46,7 @@ check: $(VENV)/.base
 
 ## bench: build-time benchmark against bare Pelican (see README)
 bench: $(VENV)/.dev
-	$(BIN)/python tools/bench.py
+	$(BIN)/python tools/bench.py $(BENCH_OPTS)
 
 ## messages: refresh the translation catalog from the templates
 messages: $(VENV)/.base

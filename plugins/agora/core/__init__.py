@@ -85,6 +85,11 @@ def schedule_articles(generator: Any) -> None:
 
 
 def get_generators(pelican: Any) -> type:
+    # Sent at the start of every run: `pelican --autoreload` runs again and again
+    # with the state made once at `initialized`, so per-run memos start empty here.
+    state = build_state(pelican.settings)
+    if state is not None:
+        state.memo.clear()
     return HubGenerator
 
 

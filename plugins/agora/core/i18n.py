@@ -14,6 +14,7 @@ import gettext
 import io
 from collections.abc import Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +98,25 @@ def _locale(context: Any) -> str:
     return page_lang(context).replace("-", "_")
 
 
+@lru_cache(maxsize=16384)
+def _format_day(day: date, form: str, locale: str) -> str:
+    """Babel's ``format_date`` for a plain date, memoized: a pure function of its
+    arguments, called for every date on every listing (~3 % of a 2,000-article build).
+    """
+    return format_date(day, format=form, locale=locale)
+
+
+def _day(value: date | datetime) -> date:
+    """The calendar day as written (an aware datetime's date in its own zone)."""
+    return value.date() if isinstance(value, datetime) else value
+
+
 @pass_context
 def date_filter(context: Any, value: date | datetime | None, form: str = "long") -> str:
     """``{{ article.date|agora_date }}`` → "3 décembre 2026" on a French page."""
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return format_date(value, format=form, locale=_locale(context))
+    return _format_day(_day(value), form, _locale(context))
 
 
 @pass_context
@@ -113,8 +125,7 @@ def datetime_filter(context: Any, value: datetime | None, form: str = "medium") 
     if value is None:
         return ""
     if form in ("full", "long", "medium", "short"):
-        day = format_date(value.date(), format="full" if form == "full" else "long",
-                          locale=_locale(context))
+        day = _format_day(value.date(), "full" if form == "full" else "long", _locale(context))
         return f"{day}, {format_time(value, format='short', locale=_locale(context))}"
     return format_datetime(value, format=form, locale=_locale(context))
 
@@ -127,7 +138,7 @@ def time_filter(context: Any, value: datetime | None) -> str:
 @pass_context
 def month_filter(context: Any, value: date | datetime) -> str:
     """"décembre 2026": headings of listings grouped by month."""
-    return format_date(value, format="LLLL yyyy", locale=_locale(context))
+    return _format_day(_day(value), "LLLL yyyy", _locale(context))
 
 
 FILTERS = {

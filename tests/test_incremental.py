@@ -1,0 +1,185 @@
+"""Preview rebuilds re-render only what an edit changed, and never leave a stale page.
+
+The reference for "not stale" is a cold build of the same content: after every
+incremental rebuild, the output must be byte-identical to it (``build.json``
+aside, which reports how the build went).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO, build
+
+sys.path.insert(0, str(REPO / "tools"))
+
+import corpus
+
+ARTICLES = 24
+
+
+def bump(path: Path) -> None:
+    """Give an edited file a modification time no filesystem granularity can hide."""
+    moment = max(time.time_ns(), path.stat().st_mtime_ns + 2_000_000_000)
+    os.utime(path, ns=(moment, moment))
+
+
+def append_body(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{text}\n")
+    bump(path)
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """Every output file but build.json, by relative path."""
+    base = root / "output"
+    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
+            if p.is_file() and p.name != "build.json"}
+
+
+def report(root: Path) -> dict[str, Any]:
+    return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
+
+
+class Hub:
+    """A synthetic hub (tools/corpus.py) built again and again with the content cache."""
+
+    def __init__(self, root: Path, source: corpus.CorpusInfo, **override: Any):
+        self.root = root
+        self.snapshot = source.forum_snapshot
+        shutil.copytree(source.agora_content, root / "content")
+        self.override = override
+
+    @property
+    def articles(self) -> list[Path]:
+        return sorted((self.root / "content" / "articles").glob("*.md"))
+
+    def build(self, **override: Any) -> dict[str, Any]:
+        build(self.root, LOAD_CONTENT_CACHE=True,
+              AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot), **{**self.override, **override})
+        return report(self.root).get("incremental", {})
+
+    def cold_twin(self, tmp: Path) -> dict[str, bytes]:
+        """A cold build of this hub's current content, in its own folder."""
+        twin = tmp / f"twin-{time.monotonic_ns()}"
+        shutil.copytree(self.root / "content", twin / "content")
+        build(twin, LOAD_CONTENT_CACHE=False, AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot))
+        assert "incremental" not in report(twin), "a cold build (no cache) renders everything"
+        return outputs(twin)
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> corpus.CorpusInfo:
+    return corpus.generate(tmp_path_factory.mktemp("corpus"), ARTICLES, seed=3)
+
+
+@pytest.fixture(scope="module")
+def story(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """First build, rebuild without change, body edit, title edit; each compared to cold."""
+    tmp = tmp_path_factory.mktemp("incremental")
+    hub = Hub(tmp / "hub", source)
+    seen: dict[str, Any] = {"first": hub.build()}
+    unrelated = hub.root / "output" / "blog" / hub.articles[5].stem / "index.html"
+    unrelated_mtime = unrelated.stat().st_mtime_ns
+
+    seen["unchanged"] = hub.build()
+    edited = hub.articles[3]
+    append_body(edited, "Une précision ajoutée après relecture.")
+    seen["body"] = hub.build()
+    seen["body_page"] = (hub.root / "output" / "blog" / edited.stem / "index.html").read_text(
+        "utf-8")
+    seen["unrelated_untouched"] = unrelated.stat().st_mtime_ns == unrelated_mtime
+    seen["body_matches_cold"] = outputs(hub.root) == hub.cold_twin(tmp)
+
+    retitled = hub.articles[7]
+    text = retitled.read_text("utf-8").replace("title: \"", "title: \"Nouveau titre : ", 1)
+    retitled.write_text(text, "utf-8")
+    bump(retitled)
+    seen["title"] = hub.build()
+    seen["title_matches_cold"] = outputs(hub.root) == hub.cold_twin(tmp)
+    seen["hub"] = hub
+    return seen
+
+
+def test_first_build_is_full(story: dict[str, Any]) -> None:
+    assert story["first"]["mode"] == "full"
+    assert story["first"]["reason"] == "no previous build"
+    assert story["first"]["rendered"] > ARTICLES
+
+
+def test_rebuild_without_change_renders_nothing(story: dict[str, Any]) -> None:
+    assert story["unchanged"]["mode"] == "incremental", story["unchanged"]
+    assert story["unchanged"]["rendered"] == 0
+    assert story["unchanged"]["skipped"] == story["first"]["rendered"]
+
+
+def test_body_edit_renders_only_its_page(story: dict[str, Any]) -> None:
+    assert story["body"]["mode"] == "incremental", story["body"]
+    assert story["body"]["edited_files"] == 1
+    assert story["body"]["rendered"] == 1
+    assert "Une précision ajoutée après relecture." in story["body_page"]
+    assert story["unrelated_untouched"], "an unrelated page was written again"
+
+
+def test_body_edit_output_equals_a_cold_build(story: dict[str, Any]) -> None:
+    assert story["body_matches_cold"]
+
+
+def test_title_edit_rebuilds_every_page(story: dict[str, Any]) -> None:
+    assert story["title"]["mode"] == "full"
+    assert "what listings show changed" in story["title"]["reason"]
+    assert story["title_matches_cold"]
+
+
+@pytest.fixture()
+def fresh_hub(source: corpus.CorpusInfo, tmp_path: Path) -> Hub:
+    hub = Hub(tmp_path / "hub", source)
+    hub.build()
+    return hub
+
+
+def test_new_file_rebuilds_everything(fresh_hub: Hub) -> None:
+    copy = fresh_hub.articles[0].read_text("utf-8").replace("title: \"", "title: \"Copie ", 1)
+    (fresh_hub.root / "content" / "articles" / "une-copie.md").write_text(copy, "utf-8")
+    assert fresh_hub.build()["reason"] == "content files were added, removed or failed"
+
+
+def test_template_change_rebuilds_everything(fresh_hub: Hub, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    fresh_hub.override["THEME"] = str(theme)
+    assert fresh_hub.build()["reason"].startswith("changed: settings")  # another folder
+    assert fresh_hub.build()["mode"] == "incremental"
+    page = theme / "templates" / "article.html"
+    page.write_text(page.read_text("utf-8") + "\n", "utf-8")
+    bump(page)
+    assert fresh_hub.build()["reason"] == "changed: theme"
+
+
+def test_missing_output_page_rebuilds_everything(fresh_hub: Hub) -> None:
+    shutil.rmtree(fresh_hub.root / "output" / "blog")
+    result = fresh_hub.build()
+    assert result["mode"] == "full" and "missing from the output" in result["reason"]
+    assert (fresh_hub.root / "output" / "blog" / "index.html").is_file()
+
+
+def test_passed_next_change_rebuilds_everything(fresh_hub: Hub,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # The corpus's newest article is scheduled for 19:00 on the day of the pinned
+    # "now" (10:00): by 23:00 the same day it is live, so listings changed.
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T23:00:00+01:00")
+    result = fresh_hub.build()
+    assert result["mode"] == "full"
+    assert "has passed" in result["reason"], result
+
+
+def test_can_be_turned_off(fresh_hub: Hub) -> None:
+    assert fresh_hub.build(AGORA_INCREMENTAL=False) == {}, "no plan, every page rendered"
