@@ -90,3 +90,16 @@ def test_a_profile_translation_is_published_beside_the_original(edge_site):
     french = edge_site.html("members/camille-roux/")
     assert [a.get("href") for a in french.cssselect(".translations a")] == [
         "../../en/members/camille-roux/"]
+
+
+def test_recurring_event_stays_upcoming_on_the_hosts_profile(demo_site):
+    # the weekly café started in October; on the demo's "today" (20 Nov) it still has dates
+    page = demo_site.html("members/amina-diallo/")
+    section = page.cssselect("section[aria-labelledby=member-events]")[0]
+    upcoming = section.cssselect("h3 + ul")[0]
+    assert section.cssselect("h3")[0].text_content() == "À venir"
+    links = [a.get("href") for a in upcoming.cssselect("a")]
+    assert "../../events/cafe-des-jardiniers/" in links
+    item = next(li for li in upcoming.cssselect("li") if "cafe-des-jardiniers" in
+                li.cssselect("a")[0].get("href"))
+    assert item.cssselect("time")[0].get("datetime").startswith("2026-11-24")

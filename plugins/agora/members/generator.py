@@ -41,6 +41,12 @@ INHERITED_FIELDS = ("roles", "since", "discourse", "links", "location", "experti
                     "reconfirmed")
 
 
+def is_over(event: Any, now: Any) -> bool:
+    """Whether an event (or one of its sessions) no longer has a date to come."""
+    over = getattr(event, "is_past", None)
+    return bool(over) if over is not None else event.end <= now
+
+
 class MembersGenerator(ContentTypeGenerator):
     content_class = Member
     paths_setting = "MEMBER_PATHS"
@@ -159,7 +165,11 @@ class MembersGenerator(ContentTypeGenerator):
         now = self.now()
         by_author = recognition.articles_by_author(articles)
         spotlights = recognition.spotlights_by_member(articles)
-        by_event = recognition.events_by_member(events)
+        # The events plugin's sessions know recurrences (a weekly meetup whose first date
+        # is past is still upcoming); the plain grouping is the fallback without it.
+        by_event = self.context.get("events_by_member")
+        if by_event is None:
+            by_event = recognition.events_by_member(events)
         snapshot, avatar_url = self.forum_snapshot()
         forum_url = (snapshot.forum_url if snapshot is not None
                      else self.settings.get("AGORA_FORUM_URL", "")).rstrip("/")
@@ -167,8 +177,9 @@ class MembersGenerator(ContentTypeGenerator):
             member.articles = by_author.get(member.slug, [])
             member.spotlights = spotlights.get(member.slug, [])
             hosted = by_event.get(member.slug, [])
-            member.upcoming_events = [e for e in hosted if e.end > now]
-            member.past_events = [e for e in reversed(hosted) if e.end <= now]
+            member.upcoming_events = [e for e in hosted if not is_over(e, now)]
+            member.past_events = sorted((e for e in hosted if is_over(e, now)),
+                                        key=lambda e: e.start, reverse=True)
             if member.discourse and forum_url:
                 member.forum_profile_url = f"{forum_url}/u/{member.discourse}"
                 if snapshot is not None:
