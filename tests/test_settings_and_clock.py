@@ -73,3 +73,50 @@ def test_scheduled_post_goes_live_when_the_clock_passes_its_date(make_site):
     assert not before.path("blog/plus-tard/").exists()
     assert before.path("drafts/plus-tard/").exists()  # previewable locally
     assert after.path("blog/plus-tard/").exists()
+
+
+def test_each_autoreload_run_reads_the_clock_and_reports_only_its_own_problems(
+        tmp_path, monkeypatch):
+    # `pelican --autoreload` (make serve) calls run() again on the same Pelican object
+    import json  # noqa: PLC0415
+
+    from pelican import Pelican  # noqa: PLC0415
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    from tests.conftest import REPO, write_files  # noqa: PLC0415
+
+    write_files(tmp_path / "content", {"articles/odd.md": """
+        ---
+        title: Odd
+        date: 2026-11-01T10:00
+        humeur: joyeuse
+        ---
+        Texte.
+        """, "articles/later.md": """
+        ---
+        title: Later
+        date: 2026-12-01T10:00
+        ---
+        Texte.
+        """})
+    settings = read_settings(str(REPO / "pelicanconf.py"), override={
+        "PATH": str(tmp_path / "content"), "OUTPUT_PATH": str(tmp_path / "output"),
+        "THEME": str(REPO / "theme"), "CACHE_PATH": str(tmp_path / ".cache"),
+        "LOAD_CONTENT_CACHE": False, "AGORA_FORUM_SNAPSHOT_DIR": str(tmp_path / "none")})
+    pelican = Pelican(settings)
+    reports = []
+    for moment in ("2026-11-20T10:00:00+01:00", "2026-12-02T10:00:00+01:00"):
+        monkeypatch.setenv("AGORA_NOW", moment)
+        pelican.run()
+        reports.append(json.loads((tmp_path / "output" / "build.json").read_text("utf-8")))
+    first, second = reports
+    assert first["built_at"].startswith("2026-11-20")
+    assert second["built_at"].startswith("2026-12-02")
+    # what the first run expected next is past for the second: not carried over
+    assert first["next_change"] < second["built_at"]
+    assert second["next_change"] is None or second["next_change"] > second["built_at"]
+    assert (tmp_path / "output" / "blog" / "later" / "index.html").exists()
+    humeur = [w for w in second["warnings"] if "humeur" in w]
+    assert len(humeur) == 1, second["warnings"]
+    assert first["counts"] == {"articles": 1, "drafts": 1}
+    assert second["counts"] == {"articles": 2}

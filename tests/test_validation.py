@@ -143,12 +143,19 @@ def test_unknown_field_is_a_warning_not_an_error(make_site):
         title: Champ en trop
         date: 2026-10-01
         colour: vert
+        sumary: Un résumé mal orthographié.
         ---
         Texte.
         """}, name="unknown-field")
     assert site.path("blog/extra/").exists()
     warnings = [w for w in site.state.log.warnings if "colour" in w]
-    assert warnings and "content/articles/extra.md: colour: a field of a article" in warnings[0]
+    assert warnings and ("content/articles/extra.md: colour: expected an article field, "
+                         "one of: author, authors, category, date") in warnings[0]
+    assert "found a field no schema knows" in warnings[0]
+    # compatibility fields (pelican-events) are accepted but not advertised
+    assert "event-start" not in warnings[0]
+    typo = [w for w in site.state.log.warnings if "sumary" in w]
+    assert typo and "sumary: expected an article field (did you mean summary?)" in typo[0]
     assert not site.state.log.errors
 
 

@@ -47,6 +47,8 @@ class Field:
     ref: str | None = None
     help: str = ""
     aliases: tuple[str, ...] = field(default=())
+    #: Shown in the hint of an unknown-field warning (compatibility fields are not).
+    listed: bool = True
 
 
 def _text(value: Any) -> str:

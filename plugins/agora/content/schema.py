@@ -9,6 +9,7 @@ registry, so a new content type needs one new module.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,15 @@ class Schema:
     name: str
     fields: Mapping[str, f.Field]
 
+    def unknown_field_hint(self, name: str) -> str:
+        """What ``name`` should have been: the closest known fields, else the list."""
+        kind = f"{'an' if self.name[:1] in 'aeiou' else 'a'} {self.name} field"
+        close = difflib.get_close_matches(name, list(self.fields), n=2, cutoff=0.75)
+        if close:
+            return f"expected {kind} (did you mean {' or '.join(close)}?)"
+        listed = sorted(n for n, spec in self.fields.items() if spec.listed)
+        return f"expected {kind}, one of: {', '.join(listed)}"
+
     def validate(
         self, metadata: Mapping[str, Any], path: str, *, unknown: str = "warning"
     ) -> tuple[dict[str, Any], list[Problem]]:
@@ -60,9 +70,9 @@ class Schema:
             spec = self.fields.get(name)
             if spec is None:
                 if unknown != "ignore":
-                    known = ", ".join(sorted(self.fields))
-                    problems.append(problem(path, name, f"a field of a {self.name} ({known})",
-                                            found_text="an unknown field", severity=unknown))
+                    problems.append(problem(path, name, self.unknown_field_hint(name),
+                                            found_text="a field no schema knows",
+                                            severity=unknown))
                 clean[name] = raw
                 continue
             if raw is None or raw == "" or raw == []:

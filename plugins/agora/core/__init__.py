@@ -21,6 +21,7 @@ import logging
 from typing import Any
 
 from pelican import signals
+from pelican.log import LimitFilter
 
 from agora import clock
 from agora.content import types as _builtin_types  # noqa: F401 - registers article, page
@@ -86,10 +87,17 @@ def schedule_articles(generator: Any) -> None:
 
 def get_generators(pelican: Any) -> type:
     # Sent at the start of every run: `pelican --autoreload` runs again and again
-    # with the state made once at `initialized`, so per-run memos start empty here.
+    # with the state made once at `initialized`; each run reads the clock afresh and
+    # reports only its own problems.
     state = build_state(pelican.settings)
     if state is not None:
-        state.memo.clear()
+        state.start_run(clock.now(pelican.settings))
+        logging.getLogger().addHandler(state.log)  # no-op when still attached
+        if state.runs > 1:
+            # Pelican drops a warning already logged in this process; a preview that
+            # rebuilds must say again what is still wrong.
+            LimitFilter._raised_messages.clear()
+            LimitFilter._group_count.clear()
     return HubGenerator
 
 

@@ -46,11 +46,30 @@ class BuildState:
     #: Values that cannot change while one build runs (the member slugs every
     #: reference is checked against...), computed once instead of once per file.
     memo: dict[Any, Any] = field(default_factory=dict)
+    #: Runs of the same Pelican object (``pelican --autoreload`` runs again and again).
+    runs: int = 0
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         # Content objects keep a reference to the settings, and Pelican pickles
         # them into its cache: the state of a past build must not travel along.
         return (_no_state, ())
+
+    def start_run(self, now: datetime) -> None:
+        """Start a run: after the first, forget everything the previous run found.
+
+        Reset in place, not replaced: Pelican copied the settings (this object
+        included) into the run's context before any plugin could swap it.
+        """
+        self.runs += 1
+        if self.runs == 1:
+            return
+        self.now = now
+        self.problems = ProblemLog()
+        self.log.errors.clear()
+        self.log.warnings.clear()
+        for collected in (self.warnings, self.next_changes, self.counts, self.report,
+                          self.memo):
+            collected.clear()
 
     def change_at(self, moment: datetime | None, reason: str) -> None:
         """Record a future moment at which some page of the site would change."""

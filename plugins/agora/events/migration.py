@@ -18,6 +18,7 @@ context gets ``events_list`` and ``upcoming_events_list`` and each article an
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -88,7 +89,7 @@ def _status(value: Any) -> str:
     return STATUS_MAP[key]
 
 
-EVENT_ARTICLE_FIELDS: dict[str, f.Field] = {
+_EVENT_ARTICLE_FIELDS: dict[str, f.Field] = {
     "event-start": f.Field("date-time", _moment, help="pelican-events: start of the event"),
     "event-end": f.Field("date-time", _moment, help="pelican-events: end of the event"),
     "event-duration": f.Field("duration", _duration, help="pelican-events: 2h, 1h 30m"),
@@ -103,6 +104,9 @@ EVENT_ARTICLE_FIELDS: dict[str, f.Field] = {
     **{PREFIX + name: f.text(help=f"pelican-events: iCalendar {name.upper()}")
        for name in PASSTHROUGH},
 }
+# Accepted for compatibility, not advertised to editors of new content.
+EVENT_ARTICLE_FIELDS = {name: dataclasses.replace(spec, listed=False)
+                        for name, spec in _EVENT_ARTICLE_FIELDS.items()}
 EXPERIMENTAL = f.text(help="pelican-events: experimental iCalendar property")
 
 
