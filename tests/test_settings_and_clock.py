@@ -120,3 +120,14 @@ def test_each_autoreload_run_reads_the_clock_and_reports_only_its_own_problems(
     assert len(humeur) == 1, second["warnings"]
     assert first["counts"] == {"articles": 1, "drafts": 1}
     assert second["counts"] == {"articles": 2}
+
+
+def test_one_setting_is_validated_like_all_of_them():
+    from agora.settings import setting_value  # noqa: PLC0415
+
+    assert setting_value({}, "AGORA_MEMBERS_RECONFIRM_MONTHS") == 12
+    assert setting_value({"AGORA_MEMBERS_RECONFIRM_MONTHS": 24},
+                         "AGORA_MEMBERS_RECONFIRM_MONTHS") == 24
+    with pytest.raises(SettingsError, match="AGORA_MEMBERS_RECONFIRM_MONTHS: expected"):
+        setting_value({"AGORA_MEMBERS_RECONFIRM_MONTHS": "douze"},
+                      "AGORA_MEMBERS_RECONFIRM_MONTHS")

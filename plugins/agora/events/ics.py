@@ -15,6 +15,7 @@ What pelican-events 0.1.4 got wrong, and what this module does instead:
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -198,9 +199,18 @@ def build_calendar(events: Iterable[Any], settings: Mapping[str, Any], *, name: 
         # one VTIMEZONE per TZID used (UTC times need none), before the events, sorted
         first, last = zone_range(items)
         for index, zone in enumerate(sorted(calendar.get_missing_tzids())):
-            calendar.subcomponents.insert(
-                index, Timezone.from_tzid(zone, first_date=first, last_date=last))
+            calendar.subcomponents.insert(index, vtimezone(zone, first, last))
     return calendar.to_ical()
+
+
+@functools.lru_cache(maxsize=512)
+def vtimezone(zone: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE of ``zone`` over those years, computed once per build process.
+
+    Computing transitions is the costliest part of a calendar, and every event's own
+    calendar needs its zone again; the component is only serialized, never changed.
+    """
+    return Timezone.from_tzid(zone, first_date=first, last_date=last)
 
 
 # --- "add to calendar" links -----------------------------------------------------

@@ -25,12 +25,12 @@ from agora.content.reader import display_path
 from agora.content.schema import read_front_matter
 from agora.members.model import member_files
 from agora.problems import Problem, problem
-from agora.settings import get_settings
+from agora.settings import setting_value
 
 
 def member_setting(settings: Mapping[str, Any], name: str) -> Any:
     """An ``AGORA_MEMBERS_*`` setting, validated, with its default from agora.settings."""
-    return get_settings(settings)[name]
+    return setting_value(settings, name)
 
 
 def add_months(day: date, months: int) -> date:
