@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from collections.abc import Callable, Iterator
@@ -66,6 +67,18 @@ def build(root: Path, settings_file: Path | None = None, **override: Any) -> Sit
     settings = read_settings(str(settings_path), override=options)
     Pelican(settings).run()
     return Site(root, output, settings[STATE_KEY], settings)
+
+
+def output_files(root: Path) -> dict[str, bytes]:
+    """Every output file of the site under ``root`` but build.json, by relative path."""
+    base = root / "output"
+    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
+            if p.is_file() and p.name != "build.json"}
+
+
+def build_report(root: Path) -> dict[str, Any]:
+    """``output/build.json`` of the site under ``root``."""
+    return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:

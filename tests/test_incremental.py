@@ -7,7 +7,6 @@ aside, which reports how the build went).
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -17,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, build
+from tests.conftest import REPO, build, build_report, output_files
 
 sys.path.insert(0, str(REPO / "tools"))
 
@@ -38,16 +37,6 @@ def append_body(path: Path, text: str) -> None:
     bump(path)
 
 
-def outputs(root: Path) -> dict[str, bytes]:
-    """Every output file but build.json, by relative path."""
-    base = root / "output"
-    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
-            if p.is_file() and p.name != "build.json"}
-
-
-def report(root: Path) -> dict[str, Any]:
-    return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
-
 
 class Hub:
     """A synthetic hub (tools/corpus.py) built again and again with the content cache."""
@@ -65,15 +54,15 @@ class Hub:
     def build(self, **override: Any) -> dict[str, Any]:
         build(self.root, LOAD_CONTENT_CACHE=True,
               AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot), **{**self.override, **override})
-        return report(self.root).get("incremental", {})
+        return build_report(self.root).get("incremental", {})
 
     def cold_twin(self, tmp: Path) -> dict[str, bytes]:
         """A cold build of this hub's current content, in its own folder."""
         twin = tmp / f"twin-{time.monotonic_ns()}"
         shutil.copytree(self.root / "content", twin / "content")
         build(twin, LOAD_CONTENT_CACHE=False, AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot))
-        assert "incremental" not in report(twin), "a cold build (no cache) renders everything"
-        return outputs(twin)
+        assert "incremental" not in build_report(twin), "a cold build (no cache) renders everything"
+        return output_files(twin)
 
 
 @pytest.fixture(scope="module")
@@ -97,14 +86,14 @@ def story(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory) -
     seen["body_page"] = (hub.root / "output" / "blog" / edited.stem / "index.html").read_text(
         "utf-8")
     seen["unrelated_untouched"] = unrelated.stat().st_mtime_ns == unrelated_mtime
-    seen["body_matches_cold"] = outputs(hub.root) == hub.cold_twin(tmp)
+    seen["body_matches_cold"] = output_files(hub.root) == hub.cold_twin(tmp)
 
     retitled = hub.articles[7]
     text = retitled.read_text("utf-8").replace("title: \"", "title: \"Nouveau titre : ", 1)
     retitled.write_text(text, "utf-8")
     bump(retitled)
     seen["title"] = hub.build()
-    seen["title_matches_cold"] = outputs(hub.root) == hub.cold_twin(tmp)
+    seen["title_matches_cold"] = output_files(hub.root) == hub.cold_twin(tmp)
     seen["hub"] = hub
     return seen
 

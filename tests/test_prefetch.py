@@ -6,7 +6,6 @@ report the same problems once, and leave the same reader cache behind.
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from pelican.log import LimitFilter
 
 from agora import prefetch
-from tests.conftest import REPO, build
+from tests.conftest import REPO, build, build_report, output_files
 
 sys.path.insert(0, str(REPO / "tools"))
 
@@ -26,15 +25,6 @@ pytestmark = pytest.mark.skipif(not prefetch.can_fork(), reason="parallel readin
 
 ARTICLES = 70  # with its events and members, above prefetch.MIN_FILES
 
-
-def outputs(root: Path) -> dict[str, bytes]:
-    base = root / "output"
-    return {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
-            if p.is_file() and p.name != "build.json"}
-
-
-def report(root: Path) -> dict[str, Any]:
-    return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -70,21 +60,21 @@ def builds(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory
 
 
 def test_parallel_reading_was_used(builds: dict[str, Path]) -> None:
-    used = report(builds["parallel"])["parallel_reading"]
+    used = build_report(builds["parallel"])["parallel_reading"]
     assert used["workers"] == 2
     assert used["files"] >= ARTICLES - 2, "every clean file is parsed by a worker"
-    assert report(builds["serial"])["parallel_reading"] == {"workers": 1, "files": 0}
+    assert build_report(builds["serial"])["parallel_reading"] == {"workers": 1, "files": 0}
 
 
 def test_output_is_identical_to_a_serial_build(builds: dict[str, Path]) -> None:
-    serial, parallel = outputs(builds["serial"]), outputs(builds["parallel"])
+    serial, parallel = output_files(builds["serial"]), output_files(builds["parallel"])
     assert serial.keys() == parallel.keys()
     different = [name for name in serial if serial[name] != parallel[name]]
     assert different == []
 
 
 def test_problems_are_reported_once_as_in_a_serial_build(builds: dict[str, Path]) -> None:
-    serial, parallel = report(builds["serial"]), report(builds["parallel"])
+    serial, parallel = build_report(builds["serial"]), build_report(builds["parallel"])
     assert any("personne-" in error for error in parallel["errors"])
     assert any("humeur" in warning for warning in parallel["warnings"])
     assert parallel["errors"] == serial["errors"]
@@ -96,11 +86,11 @@ def test_problems_are_reported_once_as_in_a_serial_build(builds: dict[str, Path]
 def test_parsed_files_land_in_the_content_cache(source: corpus.CorpusInfo, tmp_path: Path,
                                                 builds: dict[str, Path]) -> None:
     root = hub(tmp_path, source, "cached", 2, LOAD_CONTENT_CACHE=True)
-    assert report(root)["parallel_reading"]["files"] >= ARTICLES - 2
+    assert build_report(root)["parallel_reading"]["files"] >= ARTICLES - 2
     build(root, AGORA_READ_WORKERS=2, AGORA_FORUM_SNAPSHOT_DIR=str(source.forum_snapshot),
           LOAD_CONTENT_CACHE=True)
-    assert report(root)["parallel_reading"]["files"] == 0, "the second build reads the cache"
-    assert outputs(root) == outputs(builds["serial"])
+    assert build_report(root)["parallel_reading"]["files"] == 0, "the second build reads the cache"
+    assert output_files(root) == output_files(builds["serial"])
 
 
 def test_worker_count() -> None:

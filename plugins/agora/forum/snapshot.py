@@ -69,11 +69,18 @@ class SnapshotError(Exception):
         super().__init__(f"{path}: expected {expected}, found {found}")
 
 
-def _instant(value: Any) -> datetime | None:
+def parse_instant(value: Any) -> datetime | None:
+    """An aware datetime from Discourse (``...Z``) or snapshot (``+01:00``) text.
+
+    None for anything else (missing, malformed, or without a UTC offset): forum data
+    is read defensively, a bad date never breaks a build.
+    """
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else None
@@ -179,8 +186,9 @@ class Snapshot:
             candidates.append(topic)
 
         def activity(topic: dict[str, Any]) -> tuple[float, int, int]:
-            moment = (_instant(topic.get("bumped_at")) or _instant(topic.get("last_posted_at"))
-                      or _instant(topic.get("created_at")))
+            moment = (parse_instant(topic.get("bumped_at"))
+                      or parse_instant(topic.get("last_posted_at"))
+                      or parse_instant(topic.get("created_at")))
             return (moment.timestamp() if moment else 0.0, topic.get("posts_count") or 0,
                     topic.get("id") or 0)
 
@@ -258,7 +266,7 @@ def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
             raise SnapshotError(source, f"field {name!r} to be a JSON "
                                 f"{'object' if kind is dict else kind.__name__}",
                                 f"a JSON {type(data[name]).__name__}")
-    taken_at = _instant(data["taken_at"])
+    taken_at = parse_instant(data["taken_at"])
     if taken_at is None:
         raise SnapshotError(source, "taken_at as an ISO date-time with offset",
                             repr(data["taken_at"]))

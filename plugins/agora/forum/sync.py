@@ -121,6 +121,7 @@ from agora.forum.snapshot import (
     SnapshotError,
     SnapshotWriter,
     load_snapshot,
+    parse_instant,
     recover,
 )
 
@@ -225,15 +226,6 @@ def _likes(post: Mapping[str, Any]) -> int:
     return 0
 
 
-def _instant(value: Any) -> datetime | None:
-    """An aware datetime from Discourse (``...Z``) or snapshot (``+01:00``) text."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _is_long(topic: Mapping[str, Any] | None) -> bool:
@@ -313,7 +305,7 @@ class _Sync:
         """Whether something read at ``stamp`` must be read again now."""
         if self.full or self.previous is None:
             return True
-        moment = _instant(stamp)
+        moment = parse_instant(stamp)
         if moment is None:
             return True
         age = self.started - moment
@@ -337,7 +329,7 @@ class _Sync:
         """Topics bumped after this instant may be news (None: everything may be)."""
         if self.full or self.previous is None:
             return None
-        read = (_instant(self.previous.fetched_at.get("latest"))
+        read = (parse_instant(self.previous.fetched_at.get("latest"))
                 or self.previous.taken_at)
         return read - LATEST_OVERLAP
 
@@ -892,7 +884,7 @@ def _run(run: _Sync, *, linked: list[int], periods: list[str], users: list[str],
 
     def more(page: list[dict[str, Any]]) -> bool:
         last = next((t for t in reversed(page) if not t.get("pinned")), None)
-        moment = _instant(last.get("bumped_at")) if last else None
+        moment = parse_instant(last.get("bumped_at")) if last else None
         return since is None or moment is None or moment > since
 
     listing = client.latest(latest_pages, more=more)

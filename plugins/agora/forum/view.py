@@ -18,21 +18,11 @@ from urllib.parse import urlencode, urlsplit
 from markupsafe import Markup, escape
 
 from agora.forum.sanitize import SNAPSHOT_SCHEME, localize_images, sanitize_cooked
-from agora.forum.snapshot import IMAGES_DIR, Snapshot
+from agora.forum.snapshot import IMAGES_DIR, Snapshot, parse_instant
 
 AVATAR_URL_PREFIX = "forum/"  # avatars are copied to output/forum/avatars/...
 
 
-def _instant(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 TEXT_FIELDS = ("name", "username", "title", "description", "slug")
@@ -149,7 +139,7 @@ class ForumView:
                                        self.image_src)
                 best.append({**_escaped(reply), "html": Markup(html),
                              "avatar_url": self.avatar(reply.get("avatar")),
-                             "created": _instant(reply.get("created_at"))})
+                             "created": parse_instant(reply.get("created_at"))})
             participants = [{**_escaped(p), "avatar_url": self.avatar(p.get("avatar"))}
                             for p in (topic.get("participants") or []) if self.shown(p)]
             self._threads[key] = {
@@ -160,7 +150,8 @@ class ForumView:
                 "views": topic.get("views"),
                 "likes": topic.get("like_count"),
                 "participants": participants,
-                "last_activity": _instant(topic.get("last_posted_at") or topic.get("bumped_at")),
+                "last_activity": parse_instant(topic.get("last_posted_at")
+                                               or topic.get("bumped_at")),
                 "best_replies": best,
                 "excerpt": escape(topic.get("excerpt") or ""),
                 "category": _escaped(self.category(topic.get("category_id"))),
@@ -213,7 +204,7 @@ class ForumView:
     def trends(self) -> list[Trend]:
         """Counters now, and their change over 7 and 30 days from the snapshot history."""
         stats = self.snapshot.stats
-        points = [(p, _instant(p.get("taken_at"))) for p in self.snapshot.history]
+        points = [(p, parse_instant(p.get("taken_at"))) for p in self.snapshot.history]
         points = [(p, t) for p, t in points if t is not None]
 
         def change(key: str, days: int) -> int | None:

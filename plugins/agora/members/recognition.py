@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from agora.forum.snapshot import parse_instant
 from agora.members.avatars import initials
 from agora.members.checks import add_months
 
@@ -186,14 +187,6 @@ class ForumStats:
     title: str = ""
 
 
-def _instant(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def forum_stats(username: str, users: Mapping[str, Mapping[str, Any]], forum_url: str
@@ -204,7 +197,8 @@ def forum_stats(username: str, users: Mapping[str, Mapping[str, Any]], forum_url
     if profile is None:
         return None
     badges = [b for b in (profile.get("badges") or []) if isinstance(b, Mapping) and b.get("name")]
-    last = _instant(profile.get("last_seen_at")) or _instant(profile.get("last_posted_at"))
+    last = (parse_instant(profile.get("last_seen_at"))
+            or parse_instant(profile.get("last_posted_at")))
     return ForumStats(
         username=str(profile.get("username") or username),
         url=str(profile.get("url") or f"{forum_url.rstrip('/')}/u/{username}"),
