@@ -202,3 +202,14 @@ def test_embed_comments_are_opt_in(make_site, tmp_path_factory):
 def test_demo_snapshot_is_small():
     size = sum(p.stat().st_size for p in (REPO / "data" / "forum").rglob("*") if p.is_file())
     assert size < 400_000
+
+
+def test_reply_images_resolve_from_the_page_with_relative_urls(demo_site):
+    # previews and output/ opened from disk use relative URLs: no root-relative src
+    page_url = "blog/astuce-semences/"
+    images = demo_site.html(page_url).cssselect("blockquote.forum-reply img")
+    assert images, "the demo thread shows a reply with an image"
+    for img in images:
+        src = img.get("src")
+        assert not src.startswith(("/", "agora-site-root:", "http")), src
+        assert (demo_site.output / page_url / src).resolve().is_file(), src

@@ -20,6 +20,8 @@ from markupsafe import Markup, escape
 from agora.forum.sanitize import SNAPSHOT_SCHEME, localize_images, sanitize_cooked
 from agora.forum.snapshot import IMAGES_DIR, Snapshot, parse_instant
 
+# A scheme no sanitized body can carry (nh3 drops unknown schemes from forum HTML).
+SITE_ROOT_MARKER = "agora-site-root:"
 AVATAR_URL_PREFIX = "forum/"  # avatars are copied to output/forum/avatars/...
 
 
@@ -94,6 +96,9 @@ class ForumView:
         self.used_avatars.add(relative)
         return AVATAR_URL_PREFIX + relative
 
+    #: Stands for the page's way to the site root in stored bodies; see ``site_urls``.
+    site_root_marker = SITE_ROOT_MARKER
+
     def image_src(self, src: str) -> str | None:
         """Published URL of an image a stored body shows (``snapshot:images/<name>``).
 
@@ -110,8 +115,11 @@ class ForumView:
         if published is None:
             return None
         siteurl = str((getattr(self, "context", None) or {}).get("SITEURL") or "")
-        prefix = urlsplit(siteurl).path.rstrip("/") if "://" in siteurl else ""
-        return f"{prefix}/{published}"
+        if "://" not in siteurl:
+            # Relative URLs (previews, output/ opened from disk): the way up to the site
+            # root depends on the page the body lands on; the template puts it in.
+            return SITE_ROOT_MARKER + published
+        return f"{urlsplit(siteurl).path.rstrip('/')}/{published}"
 
     def topic_url(self, topic: Mapping[str, Any]) -> str:
         return topic.get("url") or f"{self.url}/t/{topic.get('slug', 'topic')}/{topic['id']}"
