@@ -103,3 +103,9 @@ def test_recurring_event_stays_upcoming_on_the_hosts_profile(demo_site):
     item = next(li for li in upcoming.cssselect("li") if "cafe-des-jardiniers" in
                 li.cssselect("a")[0].get("href"))
     assert item.cssselect("time")[0].get("datetime").startswith("2026-11-24")
+
+
+def test_spotlight_without_series_joins_the_spotlight_series(edge_site):
+    # spot-sam.md names no series; series.yml marks portrait-du-mois as the spotlights'
+    note = edge_site.html("blog/spot-sam/").cssselect("p.series-note")
+    assert note and "Le portrait du mois" in note[0].text_content()

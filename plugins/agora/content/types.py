@@ -32,7 +32,11 @@ def series_file(settings: Mapping[str, Any]) -> Path:
 
 
 def load_series(settings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Series declared in ``content/series.yml``: slug -> {title, cadence, description}."""
+    """Series declared in ``content/series.yml``: slug -> {title, cadence, description}.
+
+    ``spotlight: true`` marks the series member spotlights belong to: an article
+    with ``spotlight:`` and no ``series:`` joins it.
+    """
     path = series_file(settings)
     if not path.exists():
         return {}
@@ -49,7 +53,8 @@ def load_series(settings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         info = info if isinstance(info, dict) else {"title": str(info)}
         series[str(slug)] = {"slug": str(slug), "title": info.get("title", str(slug)),
                              "cadence": info.get("cadence", ""),
-                             "description": info.get("description", "")}
+                             "description": info.get("description", ""),
+                             "spotlight": info.get("spotlight") is True}
     return series
 
 

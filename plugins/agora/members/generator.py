@@ -14,6 +14,7 @@ Two steps, because Pelican runs plugin generators in no guaranteed order:
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from agora import clock
 from agora.content.generator import ContentTypeGenerator
 from agora.content.reader import display_path
 from agora.content.schema import known_keys
+from agora.content.types import load_series
 from agora.core.state import build_state
 from agora.members import recognition
 from agora.members.avatars import avatar_image, cache_folder, write_avatar
@@ -39,6 +41,16 @@ logger = logging.getLogger(__name__)
 #: Facts about a member that a translated profile need not repeat.
 INHERITED_FIELDS = ("roles", "since", "discourse", "links", "location", "expertise",
                     "reconfirmed")
+
+
+def join_spotlight_series(articles: list[Any], series: Mapping[str, Any]) -> None:
+    """Spotlight articles without a ``series:`` join the series marked ``spotlight``."""
+    slug = next((s for s, info in series.items() if info.get("spotlight")), None)
+    if slug is None:
+        return
+    for article in articles:
+        if getattr(article, "spotlight", None) and not getattr(article, "series", None):
+            article.series = slug
 
 
 def is_over(event: Any, now: Any) -> bool:
@@ -161,6 +173,9 @@ class MembersGenerator(ContentTypeGenerator):
     def link_content(self) -> None:
         """Attach articles, spotlights, events and forum activity; pick spotlight and top list."""
         articles = list(self.context.get("articles") or [])
+        join_spotlight_series(
+            [*articles, *(self.context.get("translations") or [])],
+            self.context.get("series_by_slug") or load_series(self.settings))
         events = list(self.context.get("events") or [])
         now = self.now()
         by_author = recognition.articles_by_author(articles)
