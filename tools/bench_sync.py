@@ -53,11 +53,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT / "plugins") not in sys.path:  # runnable before `pip install -e .`
@@ -65,7 +63,8 @@ if str(ROOT / "plugins") not in sys.path:  # runnable before `pip install -e .`
 if str(ROOT / "tools") not in sys.path:
     sys.path.insert(0, str(ROOT / "tools"))
 
-from make_demo_forum_snapshot import AVATAR_PREFIXES, IMAGE_PREFIXES, route  # noqa: E402
+from make_demo_forum_snapshot import AVATAR_PREFIXES, IMAGE_PREFIXES  # noqa: E402
+from make_demo_forum_snapshot import serve as serve_docs  # noqa: E402
 
 from agora.clock import ENV_VAR  # noqa: E402
 from agora.forum.client import DiscourseClient  # noqa: E402
@@ -427,42 +426,11 @@ class LocalForum:
 
 @contextmanager
 def serve(docs: Mapping[str, Any]) -> Iterator[LocalForum]:
-    """Serve ``docs`` through the demo tool's :func:`route` on 127.0.0.1, counting requests.
-
-    Why not the demo tool's own ``serve``: the benchmark needs the server's own
-    count of every path asked for (retries included), per endpoint.
-    """
-    holder: list[LocalForum] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as a real forum behind nginx
-        disable_nagle_algorithm = True  # else each answer waits ~40 ms for a delayed ACK
-
-        def do_GET(self) -> None:
-            forum = holder[0]
-            parts = urlsplit(self.path)
-            forum.record(parts.path)
-            status, kind, body = route(docs, parts.path, parse_qs(parts.query), forum.url)
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:  # quiet
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    holder.append(LocalForum(f"http://127.0.0.1:{server.server_address[1]}"))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield holder[0]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve ``docs`` like the demo tool does, counting every path asked for per endpoint."""
+    forum = LocalForum("")
+    with serve_docs(docs, on_request=forum.record) as url:
+        forum.url = url
+        yield forum
 
 
 def endpoint(path: str) -> str:

@@ -27,7 +27,7 @@ import struct
 import tempfile
 import threading
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -179,13 +179,22 @@ def route(docs: Mapping[str, Any], path: str, query: Mapping[str, list[str]],
 
 
 @contextmanager
-def serve(docs: Mapping[str, Any]) -> Iterator[str]:
-    """Serve ``docs`` on a local port for the duration of the block; yields the base URL."""
+def serve(docs: Mapping[str, Any],
+          on_request: Callable[[str], None] | None = None) -> Iterator[str]:
+    """Serve ``docs`` on a local port for the duration of the block; yields the base URL.
+
+    ``on_request`` is told every path asked for (retries included), as they come.
+    """
     holder: dict[str, str] = {}
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as a real forum behind nginx
+        disable_nagle_algorithm = True  # else each answer waits ~40 ms for a delayed ACK
+
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
+            if on_request is not None:
+                on_request(parts.path)
             status, kind, body = route(docs, parts.path, parse_qs(parts.query),
                                        holder["url"])
             self.send_response(status)
@@ -198,6 +207,7 @@ def serve(docs: Mapping[str, Any]) -> Iterator[str]:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
     holder["url"] = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -206,6 +216,7 @@ def serve(docs: Mapping[str, Any]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+        thread.join(timeout=5)
 
 
 def _stats_weeks_ago(stats: Mapping[str, Any], weeks: int) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from agora.content.reader import display_path, report
 from agora.content.schema import ContentType, make_schema, register_content_type
 from agora.core.state import build_state
 from agora.problems import ContentError, Problem, problem
-from agora.settings import get_settings
+from agora.settings import get_settings, setting_value
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +100,7 @@ def validate_charter(clean: dict[str, Any], path: str, settings: Mapping[str, An
                      ) -> list[Problem]:
     """Rules across fields: the summary's length, one history entry per version."""
     problems = []
-    limit = get_settings(settings).charter_summary_max
+    limit = setting_value(settings, "AGORA_CHARTER_SUMMARY_MAX")
     summary = clean.get("summary")
     if isinstance(summary, str) and len(summary) > limit:
         problems.append(problem(path, "summary", f"expected a plain-language summary of at most "

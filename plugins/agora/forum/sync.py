@@ -148,7 +148,7 @@ _SAFE_NAME = re.compile(r"[^a-z0-9._-]+")
 
 
 @dataclass
-class _Tally:
+class SyncCounts:
     """What a sync did so far (counters and warnings)."""
 
     topics_fetched: list[int] = field(default_factory=list)
@@ -161,8 +161,8 @@ class _Tally:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
-class SyncResult:
+@dataclass(kw_only=True)
+class SyncResult(SyncCounts):
     """What a sync did, for the CLI and for tests.
 
     ``refreshed`` lists the slowly changing parts read from the forum this time
@@ -173,14 +173,6 @@ class SyncResult:
     snapshot_dir: Path
     snapshot: Snapshot
     requests: int = 0
-    topics_fetched: list[int] = field(default_factory=list)
-    topics_reused: list[int] = field(default_factory=list)
-    avatars_downloaded: int = 0
-    avatars_reused: int = 0
-    images_downloaded: int = 0
-    images_reused: int = 0
-    refreshed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- normalising
@@ -258,7 +250,7 @@ class _Sync:
 
     def __init__(self, *, forum_url: str, client: DiscourseClient, writer: SnapshotWriter,
                  previous: Snapshot | None, progress: ProgressCallback | None,
-                 result: _Tally, avatar_size: int, best_replies: int,
+                 result: SyncCounts, avatar_size: int, best_replies: int,
                  started: datetime, slow_refresh: timedelta, full: bool):
         self.base = forum_url
         self.client = client
@@ -798,7 +790,7 @@ def sync(
     first_request = client.request_count
     try:
         with SnapshotWriter(target) as writer:
-            tally = _Tally(warnings=warnings)
+            tally = SyncCounts(warnings=warnings)
             run = _Sync(forum_url=base, client=client, writer=writer, previous=previous,
                         progress=progress, result=tally, avatar_size=avatar_size,
                         best_replies=best_replies, started=started,
@@ -812,12 +804,8 @@ def sync(
     finally:
         if own_client:
             client.close()
-    return SyncResult(
-        snapshot_dir=target, snapshot=snapshot, requests=client.request_count - first_request,
-        topics_fetched=tally.topics_fetched, topics_reused=tally.topics_reused,
-        avatars_downloaded=tally.avatars_downloaded, avatars_reused=tally.avatars_reused,
-        images_downloaded=tally.images_downloaded, images_reused=tally.images_reused,
-        refreshed=tally.refreshed, warnings=tally.warnings)
+    return SyncResult(snapshot_dir=target, snapshot=snapshot,
+                      requests=client.request_count - first_request, **vars(tally))
 
 
 @dataclass

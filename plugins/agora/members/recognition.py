@@ -70,6 +70,15 @@ def anniversary_in(since: date, year: int) -> date:
     return add_months(since, (year - since.year) * 12)
 
 
+def next_anniversary(since: date, today: date) -> tuple[date, int] | None:
+    """The first anniversary (one year or more) on or after ``today``: its day and years."""
+    for year in (today.year, today.year + 1):
+        day = anniversary_in(since, year)
+        if year > since.year and day >= today:
+            return day, year - since.year
+    return None
+
+
 @dataclass(frozen=True)
 class Anniversary:
     member: Any
@@ -84,13 +93,9 @@ def upcoming_anniversaries(members: Iterable[Any], today: date, weeks: int = 4
     found = []
     for member in members:
         since = getattr(member, "since", None)
-        if not isinstance(since, date):
-            continue
-        for year in (today.year, today.year + 1):
-            day = anniversary_in(since, year)
-            if today <= day <= horizon and year > since.year:
-                found.append(Anniversary(member, day, year - since.year))
-                break
+        upcoming = next_anniversary(since, today) if isinstance(since, date) else None
+        if upcoming is not None and upcoming[0] <= horizon:
+            found.append(Anniversary(member, *upcoming))
     return sorted(found, key=lambda a: (a.on, sort_key(a.member.name)))
 
 
@@ -107,15 +112,10 @@ def next_changes(members: Iterable[Any], today: date, weeks: int = 4) -> list[da
     days = {add_months(today.replace(day=1), 1)}  # a new month: new "new members"
     for member in members:
         since = getattr(member, "since", None)
-        if not isinstance(since, date):
-            continue
-        for year in (today.year, today.year + 1):
-            day = anniversary_in(since, year)
-            if year <= since.year or day < today:
-                continue
-            enters = day - timedelta(weeks=weeks)
-            days.add(enters if enters > today else day + timedelta(days=1))
-            break
+        upcoming = next_anniversary(since, today) if isinstance(since, date) else None
+        if upcoming is not None:
+            enters = upcoming[0] - timedelta(weeks=weeks)
+            days.add(enters if enters > today else upcoming[0] + timedelta(days=1))
     return sorted(d for d in days if d > today)
 
 
