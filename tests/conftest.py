@@ -15,7 +15,7 @@ import pytest
 from pelican import Pelican
 from pelican.settings import read_settings
 
-from agora.core.state import STATE_KEY, BuildState
+from agora.state import STATE_KEY, BuildState
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, require_chromium
 
 REPO = Path(__file__).resolve().parent.parent

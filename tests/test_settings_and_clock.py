@@ -7,14 +7,24 @@ from datetime import UTC, datetime
 import pytest
 
 from agora import clock
-from agora.settings import SETTINGS, SettingsError, get_settings
+from agora.settings import SETTINGS, Options, SettingsError, options
 
 
 def test_defaults_apply():
-    values = get_settings({})
+    values = Options.from_settings({})
     assert values.events_window_weeks == 8
-    assert values["AGORA_FORUM_SNAPSHOT_DIR"] == "data/forum"
-    assert len(values) == len(SETTINGS)
+    assert values.forum_snapshot_dir == "data/forum"
+    assert values.nav[0] == ("", "blog")
+    assert {s.name for s in SETTINGS} >= {"AGORA_NOW", "AGORA_FORUM_URL", "AGORA_READ_WORKERS"}
+    assert all(s.doc and s.name == "AGORA_" + s.attribute.upper() for s in SETTINGS)
+
+
+def test_options_are_frozen():
+    values = Options.from_settings({"AGORA_NEWSLETTER": {"subscribe_url": "https://x.example"}})
+    with pytest.raises(AttributeError):
+        values.strict = True  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        values.newsletter["subscribe_url"] = "https://other.example"  # type: ignore[index]
 
 
 @pytest.mark.parametrize(("name", "value", "expected"), [
@@ -26,7 +36,7 @@ def test_defaults_apply():
 ])
 def test_invalid_setting_is_named(name, value, expected):
     with pytest.raises(SettingsError) as caught:
-        get_settings({name: value})
+        Options.from_settings({name: value})
     message = str(caught.value)
     assert message.startswith(f"{name}: {expected}")
     assert repr(value).strip("'") in message
@@ -34,7 +44,7 @@ def test_invalid_setting_is_named(name, value, expected):
 
 def test_unknown_agora_setting_is_refused():
     with pytest.raises(SettingsError, match="AGORA_EVENT_WINDOW: expected one of the known"):
-        get_settings({"AGORA_EVENT_WINDOW": 3})
+        Options.from_settings({"AGORA_EVENT_WINDOW": 3})
 
 
 def test_invalid_setting_fails_the_build(make_site):
@@ -52,6 +62,24 @@ def test_environment_beats_setting_beats_system(monkeypatch):
     monkeypatch.delenv("AGORA_NOW")
     before = datetime.now(UTC)
     assert before <= clock.now() <= datetime.now(UTC)
+
+
+def test_one_instant_parser_strict_and_lenient():
+    assert clock.parse_instant("2026-11-20T09:00:00Z") == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    with pytest.raises(clock.ClockError, match="forum: expected ISO date-time with offset"):
+        clock.parse_instant("20/11/2026", "forum")
+    assert clock.instant_or_none("2026-11-20T09:00:00Z") == datetime(2026, 11, 20, 9, tzinfo=UTC)
+    assert clock.instant_or_none("2026-11-20T09:00") is None  # no offset: not guessed
+    assert clock.instant_or_none(None) is None
+
+
+def test_today_and_midnight_are_in_the_site_zone(monkeypatch):
+    monkeypatch.setenv("AGORA_NOW", "2026-11-20T23:30:00+00:00")
+    settings = {"TIMEZONE": "Europe/Paris"}
+    assert str(clock.today(settings)) == "2026-11-21"  # 00:30 in Paris
+    assert clock.local_midnight(clock.today(settings), settings).isoformat() == \
+        "2026-11-21T00:00:00+01:00"
+    assert str(clock.today({"TIMEZONE": "America/Montreal"})) == "2026-11-20"
 
 
 def test_naive_now_is_refused(monkeypatch):
@@ -122,12 +150,20 @@ def test_each_autoreload_run_reads_the_clock_and_reports_only_its_own_problems(
     assert second["counts"] == {"articles": 2}
 
 
-def test_one_setting_is_validated_like_all_of_them():
-    from agora.settings import setting_value  # noqa: PLC0415
+def test_a_build_validates_its_options_once_and_keeps_them(demo_site):
+    kept = options(demo_site.settings)
+    assert kept is demo_site.state.options
+    assert kept.forum_url == "https://forum.jardiniers-du-partage.example"
+    assert kept.now is not None and kept.now.isoformat() == "2026-11-20T10:00:00+01:00"
 
-    assert setting_value({}, "AGORA_MEMBERS_RECONFIRM_MONTHS") == 12
-    assert setting_value({"AGORA_MEMBERS_RECONFIRM_MONTHS": 24},
-                         "AGORA_MEMBERS_RECONFIRM_MONTHS") == 24
-    with pytest.raises(SettingsError, match="AGORA_MEMBERS_RECONFIRM_MONTHS: expected"):
-        setting_value({"AGORA_MEMBERS_RECONFIRM_MONTHS": "douze"},
-                      "AGORA_MEMBERS_RECONFIRM_MONTHS")
+
+def test_no_code_reads_an_agora_setting_from_the_settings_dict():
+    import re  # noqa: PLC0415
+
+    from tests.conftest import REPO  # noqa: PLC0415
+
+    pattern = re.compile(r"""settings\.get\(\s*["']AGORA_|settings\[\s*["']AGORA_""")
+    offenders = [str(path.relative_to(REPO)) for path in (REPO / "plugins" / "agora").rglob("*.py")
+                 if path.name not in ("settings.py", "clock.py")
+                 and pattern.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []

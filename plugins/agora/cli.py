@@ -8,35 +8,27 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
+
+from agora.command import load_settings
+from agora.state import BuildState, build_state
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
-def load_settings(settings_file: str, **override: Any) -> dict[str, Any]:
-    """Read a Pelican settings file the way ``pelican -s`` does."""
-    from pelican.settings import read_settings  # noqa: PLC0415 - keep --help fast
-
-    if not Path(settings_file).exists():
-        raise SystemExit(f"agora: {settings_file}: expected a Pelican settings file, found none "
-                         f"(run agora from the hub's folder or pass --settings)")
-    return read_settings(settings_file, override=override or None)
-
-
-def run_build(settings: dict[str, Any]) -> Any:
+def run_build(settings: dict[str, Any]) -> BuildState:
     """Run a full Pelican build with Agora's plugins; return the build state."""
-    from pelican import Pelican  # noqa: PLC0415
-
-    from agora.core.state import STATE_KEY  # noqa: PLC0415
+    from pelican import Pelican  # noqa: PLC0415 - keep --help fast
 
     pelican = Pelican(settings)
     pelican.run()
-    return settings[STATE_KEY]
+    state = build_state(settings)
+    if state is None:
+        raise SystemExit("agora: expected agora.core in PLUGINS, found it missing")
+    return state
 
 
 # --- agora check --------------------------------------------------------------
@@ -59,8 +51,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             return EXIT_PROBLEMS
         finally:
             quiet.setLevel(previous_level)
-    errors = list(dict.fromkeys(state.log.errors))
-    warnings = list(dict.fromkeys(state.log.warnings + state.warnings))
+    errors, warnings = state.errors, state.warnings
     structured = {str(p): p for p in state.problems.problems}
     for message in errors + warnings:
         item = structured.get(message)
@@ -72,9 +63,9 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"::{'error' if is_error else 'warning'} title=agora check::{message}")
         else:
             print(f"{'error' if is_error else 'warning'}: {message}")
-    from agora.content.schema import site_checks  # noqa: PLC0415 - registered by plugins
+    from agora.content.schema import content_model  # noqa: PLC0415 - keep --help fast
 
-    for check in site_checks():
+    for check in content_model(settings).site_checks:
         for item in check(settings):
             if item.severity == "note":
                 print(item.github() if args.format == "github" else f"note: {item}")
@@ -136,8 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
-    os.environ.setdefault("PYTHONHASHSEED", "0")
-    return args.handler(args)
+    return int(args.handler(args))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """Pelican settings every Agora hub starts from: the URL scheme, content folders, plugins.
 
 ``pelicanconf.py`` star-imports this module and then sets what is specific to
-the community. The URL scheme lives here and nowhere else: templates build
-links from ``obj.url`` and the ``*_URL`` settings below.
+the community. The URL scheme lives here: content carries its ``url``, and
+everything else is linked through :mod:`agora.urls`, which reads the
+``<NAME>_URL`` / ``<NAME>_SAVE_AS`` settings below (a site may override any).
 
 | what | URL |
 |---|---|
@@ -10,9 +11,12 @@ links from ``obj.url`` and the ``*_URL`` settings below.
 | blog | ``/blog/``, ``/blog/page/2/``, ``/blog/<slug>/``, ``/category/<slug>/``, ``/tag/<slug>/`` |
 | events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics``, |
 |        | ``/events/calendar.ics``, ``/events/format/<f>/`` (+ ``.ics``), ``/events/tag/<t>.ics`` |
-| members | ``/members/``, ``/members/<slug>/`` (also the author page) |
+| members | ``/members/``, ``/members/<slug>/`` (also the author page), |
+|         | ``/members/<slug>/avatar-96.webp`` |
 | pages | ``/<slug>/`` (``/charter/``, ``/onboarding/``, ``/about/``) |
-| forum, newsletter | ``/forum/``, ``/newsletter/`` |
+| forum, newsletter | ``/forum/`` (and ``/forum/avatars/...``, ``/forum/images/...``), |
+|                   | ``/newsletter/`` |
+| home, not found | ``/``, ``/404.html`` |
 | feeds | ``/feeds/all.atom.xml``, ``/feeds/<category>.atom.xml`` |
 | other languages | the same paths under ``/<lang>/`` |
 """
@@ -28,7 +32,6 @@ EVENT_EXCLUDES: list[str] = []
 MEMBER_PATHS = ["members"]
 MEMBER_EXCLUDES: list[str] = []
 CHARTER_PATHS = ["pages/charter"]
-NEWSLETTER_PATHS = ["newsletter"]
 ARTICLE_EXCLUDES = ["events", "members", "pages", "newsletter"]
 PAGE_EXCLUDES = ["events", "members", "articles", "newsletter"]
 STATIC_PATHS = ["images", "extra"]
@@ -62,6 +65,10 @@ TAG_SAVE_AS = "tag/{slug}/index.html"
 AUTHOR_URL = "members/{slug}/"
 AUTHOR_SAVE_AS = ""
 AUTHORS_SAVE_AS = ""
+HOME_URL = ""
+HOME_SAVE_AS = "index.html"
+NOT_FOUND_URL = "404.html"
+NOT_FOUND_SAVE_AS = "404.html"
 INDEX_URL = "blog/"
 INDEX_SAVE_AS = "blog/index.html"
 ARCHIVES_URL = "blog/archives/"
@@ -94,6 +101,14 @@ MEMBER_LANG_URL = "{lang}/members/{slug}/"
 MEMBER_LANG_SAVE_AS = "{lang}/members/{slug}/index.html"
 MEMBERS_URL = "members/"
 MEMBERS_SAVE_AS = "members/index.html"
+# Resized avatars, beside the profile (agora.members)
+MEMBER_AVATAR_SAVE_AS = "members/{slug}/avatar-{size}.webp"
+# The forum page, and the avatars and images of forum posts it publishes (agora.forum)
+FORUM_PAGE_URL = "forum/"
+FORUM_PAGE_SAVE_AS = "forum/index.html"
+FORUM_FILE_SAVE_AS = "forum/{path}"
+NEWSLETTER_URL = "newsletter/"
+NEWSLETTER_SAVE_AS = "newsletter/index.html"
 # Earlier versions of a charter page (agora.charter): /charter/v/1.0/
 CHARTER_VERSION_URL = "{slug}/v/{version}/"
 CHARTER_VERSION_SAVE_AS = "{slug}/v/{version}/index.html"
@@ -144,7 +159,7 @@ JINJA_ENVIRONMENT = {
 DISPLAY_PAGES_ON_MENU = False  # a menu of every page on every page is quadratic
 DISPLAY_CATEGORIES_ON_MENU = False
 
-# --- Agora plugins, listed explicitly (see README: plugin loading) ---
+# --- Agora plugins, listed explicitly; agora.core is required by the others ---
 PLUGINS = [
     "agora.core",
     "agora.events",

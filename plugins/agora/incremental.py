@@ -1,9 +1,9 @@
 """Preview rebuilds that re-render only the pages an edit changed.
 
 Why: Pelican's content cache skips re-parsing unchanged files, but every page
-is still rendered and written on every rebuild. On a hub with 2,000 articles,
-fixing a typo in one article cost most of a full build (issue #7). Most edits
-change an article's *body* only, and a body shows on exactly one page: its own.
+is still rendered and written on every rebuild: fixing a typo in one article
+of a large hub would cost most of a full build. Most edits change an
+article's *body* only, and a body shows on exactly one page: its own.
 
 How a build decides (only when ``LOAD_CONTENT_CACHE`` is on, i.e. previews;
 ``AGORA_INCREMENTAL = False`` turns it off):
@@ -56,7 +56,9 @@ from pelican.contents import Content
 from pelican.writers import Writer
 
 import agora
-from agora.core.state import build_state
+from agora.capability import Capability
+from agora.settings import forum_snapshot_path, options
+from agora.state import build_state
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +71,7 @@ ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
 
 def enabled(settings: Mapping[str, Any]) -> bool:
     """Incremental rendering only where the content cache is loaded (previews)."""
-    return bool(settings.get("LOAD_CONTENT_CACHE")) and bool(
-        settings.get("AGORA_INCREMENTAL", True))
+    return bool(settings.get("LOAD_CONTENT_CACHE")) and options(settings).incremental
 
 
 def stable_repr(value: Any) -> str:
@@ -104,13 +105,6 @@ def folder_stamps(root: str | Path, skip: set[str] = frozenset()) -> list[tuple[
                 continue
             stamps.append((os.path.relpath(path, base), stat.st_mtime_ns, stat.st_size))
     return stamps
-
-
-def snapshot_folder(settings: Mapping[str, Any]) -> Path:
-    """The forum snapshot folder, resolved as the forum plugin does."""
-    configured = Path(settings.get("AGORA_FORUM_SNAPSHOT_DIR", "data/forum"))
-    return configured if configured.is_absolute() else (
-        Path(settings["PATH"]).resolve().parent / configured)
 
 
 def git_stamps(start: str | Path) -> list[tuple[str, int, int]]:
@@ -159,7 +153,7 @@ def global_fingerprint(settings: Mapping[str, Any], sources: set[str],
         "theme": digest([folder_stamps(folder) for folder in template_folders if folder]),
         "code": digest(code),
         "other content files": digest(folder_stamps(settings["PATH"], skip=sources)),
-        "forum snapshot": digest(folder_stamps(snapshot_folder(settings))),
+        "forum snapshot": digest(folder_stamps(forum_snapshot_path(settings))),
         "git commit": digest(git_stamps(settings["PATH"])),
     }
 
@@ -350,10 +344,16 @@ def get_writer(pelican: Any) -> type[Writer]:
     return IncrementalWriter
 
 
+CAPABILITY = Capability(
+    "agora.incremental",
+    receivers=((signals.all_generators_finalized, plan_build),
+               (signals.get_writer, get_writer),
+               (signals.finalized, save_manifest)),
+)
+
+
 def register() -> None:
-    signals.all_generators_finalized.connect(plan_build)
-    signals.get_writer.connect(get_writer)
-    signals.finalized.connect(save_manifest)
+    CAPABILITY.register()
 
 
 __all__ = ["IncrementalWriter", "Plan", "decide", "listing_fingerprint", "register"]

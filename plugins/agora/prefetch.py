@@ -2,7 +2,7 @@
 
 Why: reading and parsing Markdown is about two thirds of a cold build, and
 Pelican reads one file after the other on one core. A 2,000-article hub on a
-two-core CI runner leaves half the machine idle for most of the build (issue #7).
+two-core CI runner would leave half the machine idle for most of the build.
 
 How: Pelican reads every file through ``Readers.read_file``, which first asks
 the reader cache (by path, checked against the file's modification time) and
@@ -41,7 +41,9 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.urlwrappers import URLWrapper
 from pelican.utils import file_suffix
 
-from agora.core.state import build_state
+from agora.capability import Capability
+from agora.settings import options
+from agora.state import build_state
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ DONE = "done"  # a worker's last message
 
 def worker_count(settings: Mapping[str, Any]) -> int:
     """How many processes parse (1: serial, as Pelican does)."""
-    configured = int(settings.get("AGORA_READ_WORKERS", 0) or 0)
+    configured = options(settings).read_workers
     if configured:
         return max(1, configured)
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
@@ -226,6 +228,12 @@ def before_first_read(sender: Any) -> None:
     state.report["parallel_reading"] = {"workers": workers if stored else 1, "files": stored}
 
 
+CAPABILITY = Capability(
+    "agora.prefetch",
+    receivers=((signals.generator_init, remember_generator),
+               (signals.article_generator_preread, before_first_read)),
+)
+
+
 def register() -> None:
-    signals.generator_init.connect(remember_generator)
-    signals.article_generator_preread.connect(before_first_read)
+    CAPABILITY.register()

@@ -1,19 +1,28 @@
 """Every Agora setting: its default, what it must be, and what it is for.
 
 Pelican settings (``SITENAME``, ``TIMEZONE``, URL patterns...) stay Pelican's;
-the ``AGORA_*`` settings below are read and validated here and nowhere else.
-An invalid value fails the build with a message naming the setting.
+each ``AGORA_*`` setting is one field of :class:`Options` below (``AGORA_NOW`` is
+``Options.now``), declared with its default, its check and its documentation.
+A build validates them once, at ``initialized``, and keeps the frozen result in
+its state; code reads them through :func:`options`, never from the settings
+dict. An invalid or unknown ``AGORA_*`` setting fails with a message naming it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from agora.clock import ClockError, parse_instant
 from agora.problems import show
+from agora.state import build_state
+
+PREFIX = "AGORA_"
 
 
 class SettingsError(ValueError):
@@ -35,9 +44,8 @@ def _number(minimum: float, maximum: float | None = None, *, integer: bool = Fal
         if isinstance(value, bool) or not isinstance(value, kind):
             raise ValueError("a whole number" if integer else "a number")
         if value < minimum or (maximum is not None and value > maximum):
-            upper = f" and {maximum}" if maximum is not None else " or more"
-            raise ValueError(f"a number between {minimum}{upper}" if maximum is not None
-                             else f"a number of {minimum}{upper}")
+            raise ValueError(f"a number between {minimum} and {maximum}" if maximum is not None
+                             else f"a number of {minimum} or more")
         return value
 
     return check
@@ -60,7 +68,7 @@ def _optional_url(value: Any) -> str:
     return value.rstrip("/")
 
 
-def _instant_or_none(value: Any) -> Any:
+def _instant_or_none(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     try:
@@ -73,179 +81,215 @@ def _one_of(*choices: str) -> Check:
     def check(value: Any) -> str:
         if value not in choices:
             raise ValueError("one of " + ", ".join(choices))
-        return value
+        return cast(str, value)
 
     return check
 
 
-def _list_of_text(value: Any) -> list[str]:
+def _list_of_text(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
         raise ValueError("a list of text values")
-    return list(value)
+    return tuple(value)
 
 
-def _pairs(value: Any) -> list[list[str]]:
-    if not isinstance(value, list | tuple) or not all(
-        isinstance(i, list | tuple) and len(i) == 2 and all(isinstance(x, str) for x in i)
-        for i in value
-    ):
-        raise ValueError("a list of [label, path] pairs")
-    return [list(item) for item in value]
+def _nav(value: Any) -> tuple[tuple[str, str], ...]:
+    """Navigation entries: a page name of the URL scheme, or a [label, URL] pair."""
+    if not isinstance(value, list | tuple):
+        raise ValueError("a list of page names (blog, events...) or [label, URL] pairs")
+    entries = []
+    for item in value:
+        if isinstance(item, str):
+            entries.append(("", item))
+        elif (isinstance(item, list | tuple) and len(item) == 2
+              and all(isinstance(x, str) for x in item)):
+            entries.append((item[0], item[1]))
+        else:
+            raise ValueError("a list of page names (blog, events...) or [label, URL] pairs")
+    return tuple(entries)
 
 
-def _mapping(value: Any) -> dict[str, Any]:
+def _mapping(value: Any) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ValueError("a mapping")
-    return dict(value)
+    return MappingProxyType(dict(value))
+
+
+def setting(default: Any, check: Check, doc: str) -> Any:
+    """Declare one ``AGORA_*`` setting: a field of :class:`Options`."""
+    metadata = {"check": check, "doc": doc}
+    if isinstance(default, Mapping):  # unhashable, so not a plain dataclass default
+        return field(default_factory=lambda: default, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The validated ``AGORA_*`` settings of one build (``AGORA_FORUM_URL`` is ``forum_url``)."""
+
+    # core
+    now: datetime | None = setting(
+        None, _instant_or_none,
+        'Pin "now" (ISO date-time with offset). The AGORA_NOW environment variable wins.')
+    strict: bool = setting(
+        False, _boolean,
+        "Fail the build (non-zero exit) on any content error instead of leaving pages out.")
+    unknown_fields: str = setting(
+        "warning", _one_of("warning", "error", "ignore"),
+        "How to report front-matter fields no schema knows.")
+    nav: tuple[tuple[str, str], ...] = setting(
+        ("blog", "events", "members", "forum", "charter", "newsletter"), _nav,
+        "Main navigation: page names of the URL scheme (blog, events, members, forum, "
+        "charter, newsletter, onboarding, about, feeds) or [label, URL] pairs; labels go "
+        "through the translation catalog.")
+    home_articles: int = setting(
+        5, _number(0, 50, integer=True), "How many latest articles the home page lists.")
+    series_file: str = setting(
+        "series.yml", _text,
+        "Recurring series (slug -> title, cadence), relative to the content folder.")
+    # events
+    events_window_weeks: int = setting(
+        8, _number(1, 104, integer=True),
+        "How far ahead recurring events are expanded into dated occurrences.")
+    events_past_days: int = setting(
+        365, _number(0, 3650, integer=True),
+        "How long past events stay in the calendar subscription feed.")
+    # members
+    members_reconfirm_months: int = setting(
+        12, _number(1, 120, integer=True),
+        "A profile not reconfirmed for this long is flagged by `agora check`.")
+    members_grace_months: int = setting(
+        3, _number(0, 120, integer=True),
+        "After the reconfirmation period plus this grace, the profile leaves the directory.")
+    members_anniversary_weeks: int = setting(
+        4, _number(1, 52, integer=True),
+        "How far ahead membership anniversaries are announced (weeks).")
+    members_top_contributors: int = setting(
+        5, _number(0, 50, integer=True),
+        "How many top forum contributors of the month the members pages list.")
+    # charter
+    charter_summary_max: int = setting(
+        600, _number(40, 5000, integer=True),
+        "Longest plain-language charter summary, in characters.")
+    charter_main: str = setting(
+        "charter", _text,
+        "Slug of the main charter page: the one footers, events and onboarding link.")
+    charter_git_history: bool = setting(
+        True, _boolean,
+        "Read earlier versions of each charter page from its git history when available.")
+    onboarding_steps: tuple[str, ...] = setting(
+        ("charter", "introduce", "events", "people", "subscribe"), _list_of_text,
+        "Built-in steps of /onboarding/, in order (charter, introduce, events, people, "
+        "subscribe); a page with `onboarding_step: N` comes after built-in step N.")
+    onboarding_events: int = setting(
+        3, _number(0, 20, integer=True), "How many upcoming events the onboarding path suggests.")
+    onboarding_event_tags: tuple[str, ...] = setting(
+        ("débutants", "débutant", "beginner", "beginners"), _list_of_text,
+        "Events with one of these tags are suggested to newcomers first.")
+    onboarding_event_formats: tuple[str, ...] = setting(
+        ("live-faq", "webinar"), _list_of_text,
+        "Event formats suggested to newcomers first (after tagged events).")
+    # forum
+    forum_url: str = setting(
+        "", _optional_url, "Base URL of the community's Discourse forum (empty: no forum).")
+    forum_snapshot_dir: str = setting(
+        "data/forum", _text,
+        "Where `agora sync` writes the forum snapshot and builds read it (relative to the "
+        "folder holding the content folder).")
+    forum_max_age_hours: int = setting(
+        72, _number(1, integer=True), "The build warns when the forum snapshot is older than this.")
+    forum_requests_per_second: float = setting(
+        1.0, _number(0.01, 20),
+        "Request budget of `agora sync` (Discourse allows 200/minute per IP).")
+    forum_timeout: float = setting(
+        20.0, _number(1, 300), "Read timeout of one forum request, in seconds.")
+    forum_categories: tuple[str, ...] = setting(
+        (), _list_of_text, "Category slugs shown on /forum/ (empty: all public categories).")
+    forum_top_periods: tuple[str, ...] = setting(
+        ("weekly", "monthly"), _list_of_text,
+        "Periods of the top-topics lists fetched by `agora sync`.")
+    forum_slow_refresh_hours: float = setting(
+        6, _number(0, 24 * 30),
+        "`agora sync` reads categories, top lists, contributors, events, profiles and "
+        "linked topics outside the lists again only when older than this (hours; "
+        "0: every sync). `agora sync --full` reads everything.")
+    forum_introductions: str = setting(
+        "", _text, "Forum path of the introductions topic or category, e.g. /c/presentations/5.")
+    forum_embed_comments: bool = setting(
+        False, _boolean, "Opt in to Discourse's embed.js live comments (third-party JavaScript).")
+    # newsletter
+    newsletter: Mapping[str, Any] = setting(
+        MappingProxyType({}), _mapping,
+        "Newsletter options (subscribe URL, sender); secrets come from the environment.")
+    # build speed (agora.incremental, agora.prefetch)
+    incremental: bool = setting(
+        True, _boolean,
+        "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
+        "alone changed; any other change rebuilds every page.")
+    read_workers: int = setting(
+        0, _number(0, 64, integer=True),
+        "Processes that parse content files (0: one per CPU, at most 4; 1: serial).")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any]) -> Options:
+        """Validate every ``AGORA_*`` setting, applying defaults.
+
+        Raises :class:`SettingsError` naming the first invalid setting, or one
+        no Agora capability knows (a typo would otherwise be silently ignored).
+        """
+        values = {}
+        for item in SETTINGS:
+            raw = settings.get(item.name, item.default)
+            try:
+                values[item.attribute] = item.check(raw)
+            except ValueError as exc:
+                raise SettingsError(f"{item.name}: expected {exc}, found {show(raw)}") from None
+        unknown = sorted(k for k in settings if k.startswith(PREFIX) and k not in _NAMES)
+        if unknown:
+            raise SettingsError(f"{unknown[0]}: expected one of the known AGORA_* settings "
+                                f"(see agora/settings.py), found an unknown setting")
+        return cls(**values)
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One row of the settings table: for documentation and messages."""
+
     name: str
+    attribute: str
     default: Any
     check: Check
     doc: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    # core
-    Setting("AGORA_NOW", None, _instant_or_none,
-            'Pin "now" (ISO date-time with offset). The AGORA_NOW environment variable wins.'),
-    Setting("AGORA_STRICT", False, _boolean,
-            "Fail the build (non-zero exit) on any content error instead of leaving pages out."),
-    Setting("AGORA_UNKNOWN_FIELDS", "warning", _one_of("warning", "error", "ignore"),
-            "How to report front-matter fields no schema knows."),
-    Setting("AGORA_NAV", [["Blog", "blog/"], ["Events", "events/"], ["Members", "members/"],
-                          ["Forum", "forum/"], ["Charter", "charter/"],
-                          ["Newsletter", "newsletter/"]],
-            _pairs,
-            "Main navigation: [label, path] pairs; labels go through the translation catalog."),
-    Setting("AGORA_HOME_ARTICLES", 5, _number(0, 50, integer=True),
-            "How many latest articles the home page lists."),
-    Setting("AGORA_SERIES_FILE", "series.yml", _text,
-            "Recurring series (slug -> title, cadence), relative to the content folder."),
-    # events
-    Setting("AGORA_EVENTS_WINDOW_WEEKS", 8, _number(1, 104, integer=True),
-            "How far ahead recurring events are expanded into dated occurrences."),
-    Setting("AGORA_EVENTS_PAST_DAYS", 365, _number(0, 3650, integer=True),
-            "How long past events stay in the calendar subscription feed."),
-    # members
-    Setting("AGORA_MEMBERS_RECONFIRM_MONTHS", 12, _number(1, 120, integer=True),
-            "A profile not reconfirmed for this long is flagged by `agora check`."),
-    Setting("AGORA_MEMBERS_GRACE_MONTHS", 3, _number(0, 120, integer=True),
-            "After the reconfirmation period plus this grace, the profile leaves the directory."),
-    Setting("AGORA_MEMBERS_ANNIVERSARY_WEEKS", 4, _number(1, 52, integer=True),
-            "How far ahead membership anniversaries are announced (weeks)."),
-    Setting("AGORA_MEMBERS_TOP_CONTRIBUTORS", 5, _number(0, 50, integer=True),
-            "How many top forum contributors of the month the members pages list."),
-    # charter
-    Setting("AGORA_CHARTER_SUMMARY_MAX", 600, _number(40, 5000, integer=True),
-            "Longest plain-language charter summary, in characters."),
-    Setting("AGORA_CHARTER_MAIN", "charter", _text,
-            "Slug of the main charter page: the one footers, events and onboarding link."),
-    Setting("AGORA_CHARTER_GIT_HISTORY", True, _boolean,
-            "Read earlier versions of each charter page from its git history when available."),
-    Setting("AGORA_ONBOARDING_STEPS", ["charter", "introduce", "events", "people", "subscribe"],
-            _list_of_text,
-            "Built-in steps of /onboarding/, in order (charter, introduce, events, people, "
-            "subscribe); a page with `onboarding_step: N` comes after built-in step N."),
-    Setting("AGORA_ONBOARDING_EVENTS", 3, _number(0, 20, integer=True),
-            "How many upcoming events the onboarding path suggests."),
-    Setting("AGORA_ONBOARDING_EVENT_TAGS", ["débutants", "débutant", "beginner", "beginners"],
-            _list_of_text,
-            "Events with one of these tags are suggested to newcomers first."),
-    Setting("AGORA_ONBOARDING_EVENT_FORMATS", ["live-faq", "webinar"], _list_of_text,
-            "Event formats suggested to newcomers first (after tagged events)."),
-    # forum
-    Setting("AGORA_FORUM_URL", "", _optional_url,
-            "Base URL of the community's Discourse forum (empty: no forum)."),
-    Setting("AGORA_FORUM_SNAPSHOT_DIR", "data/forum", _text,
-            "Where `agora sync` writes the forum snapshot and builds read it."),
-    Setting("AGORA_FORUM_MAX_AGE_HOURS", 72, _number(1, integer=True),
-            "The build warns when the forum snapshot is older than this."),
-    Setting("AGORA_FORUM_REQUESTS_PER_SECOND", 1.0, _number(0.01, 20),
-            "Request budget of `agora sync` (Discourse allows 200/minute per IP)."),
-    Setting("AGORA_FORUM_TIMEOUT", 20.0, _number(1, 300),
-            "Read timeout of one forum request, in seconds."),
-    Setting("AGORA_FORUM_CATEGORIES", [], _list_of_text,
-            "Category slugs shown on /forum/ (empty: all public categories)."),
-    Setting("AGORA_FORUM_TOP_PERIODS", ["weekly", "monthly"], _list_of_text,
-            "Periods of the top-topics lists fetched by `agora sync`."),
-    Setting("AGORA_FORUM_SLOW_REFRESH_HOURS", 6, _number(0, 24 * 30),
-            "`agora sync` reads categories, top lists, contributors, events, profiles and "
-            "linked topics outside the lists again only when older than this (hours; "
-            "0: every sync). `agora sync --full` reads everything."),
-    Setting("AGORA_FORUM_INTRODUCTIONS", "", _text,
-            "Forum path of the introductions topic or category, e.g. /c/presentations/5."),
-    Setting("AGORA_FORUM_EMBED_COMMENTS", False, _boolean,
-            "Opt in to Discourse's embed.js live comments (third-party JavaScript)."),
-    # newsletter
-    Setting("AGORA_NEWSLETTER", {}, _mapping,
-            "Newsletter options (subscribe URL, sender); secrets come from the environment."),
-    # build speed (agora.incremental, agora.prefetch)
-    Setting("AGORA_INCREMENTAL", True, _boolean,
-            "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
-            "alone changed; any other change rebuilds every page."),
-    Setting("AGORA_READ_WORKERS", 0, _number(0, 64, integer=True),
-            "Processes that parse content files (0: one per CPU, at most 4; 1: serial)."),
+SETTINGS: tuple[Setting, ...] = tuple(
+    Setting(PREFIX + item.name.upper(), item.name,
+            item.default if item.default is not MISSING else item.default_factory(),  # type: ignore[misc]
+            item.metadata["check"], item.metadata["doc"])
+    for item in fields(Options)
 )
-
-_BY_NAME = {s.name: s for s in SETTINGS}
-
-
-class AgoraSettings(Mapping[str, Any]):
-    """Validated ``AGORA_*`` values; also readable as attributes without the prefix."""
-
-    def __init__(self, values: dict[str, Any]):
-        self._values = values
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[key]
-
-    def __iter__(self):
-        return iter(self._values)
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._values["AGORA_" + name.upper()]
-        except KeyError:
-            raise AttributeError(name) from None
+_NAMES = frozenset(s.name for s in SETTINGS)
 
 
-def setting_value(settings: Mapping[str, Any], name: str) -> Any:
-    """One ``AGORA_*`` setting, validated, with its default: for values asked for per item.
+def options(settings: Mapping[str, Any]) -> Options:
+    """The build's options (validated once, at ``initialized``), or validated now (commands)."""
+    state = build_state(settings)
+    if state is not None:
+        return state.options
+    return Options.from_settings(settings)
 
-    Cheaper than :func:`get_settings` (which validates them all) when a plugin needs
-    one value for each of thousands of pages.
+
+def setting_name(attribute: str) -> str:
+    """``forum_url`` -> ``AGORA_FORUM_URL``: for messages that name a setting."""
+    return PREFIX + attribute.upper()
+
+
+def forum_snapshot_path(settings: Mapping[str, Any]) -> Path:
+    """The forum snapshot folder: ``AGORA_FORUM_SNAPSHOT_DIR``, relative to the project.
+
+    The project is the folder holding the content folder (``PATH``), so a build
+    run from anywhere finds the same snapshot.
     """
-    setting = _BY_NAME[name]
-    raw = settings.get(name, setting.default)
-    try:
-        return setting.check(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name}: expected {exc}, found {show(raw)}") from None
-
-
-def get_settings(settings: Mapping[str, Any]) -> AgoraSettings:
-    """Read and validate every ``AGORA_*`` setting, applying defaults.
-
-    Raises :class:`SettingsError` naming the first invalid setting, or one that
-    no Agora capability knows (a typo would otherwise be silently ignored).
-    """
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        raw = settings.get(setting.name, setting.default)
-        try:
-            values[setting.name] = setting.check(raw)
-        except ValueError as exc:
-            raise SettingsError(f"{setting.name}: expected {exc}, found {show(raw)}") from None
-    unknown = sorted(k for k in settings if k.startswith("AGORA_") and k not in _BY_NAME)
-    if unknown:
-        raise SettingsError(
-            f"{unknown[0]}: expected one of the known AGORA_* settings "
-            f"(see agora/settings.py), found an unknown setting"
-        )
-    return AgoraSettings(values)
+    configured = Path(options(settings).forum_snapshot_dir)
+    if configured.is_absolute():
+        return configured
+    return Path(settings["PATH"]).resolve().parent / configured

@@ -171,7 +171,8 @@ def test_corrupt_snapshot_is_an_error_naming_the_file(make_site, tmp_path_factor
     (folder / "snapshot.json").write_text('{"format": 1, "taken_at": ', encoding="utf-8")
     site = make_site(ARTICLES, name="corrupt", AGORA_FORUM_URL=FORUM,
                      AGORA_FORUM_SNAPSHOT_DIR=str(folder))
-    assert any(f"{folder}/snapshot.json: expected valid JSON" in e for e in site.state.log.errors)
+    assert any(f"{folder}/snapshot.json: forum snapshot: expected valid JSON" in e
+               for e in site.state.log.errors)
     assert site.path("blog/avec-sujet/").exists()
 
 

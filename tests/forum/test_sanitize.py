@@ -18,6 +18,7 @@ from agora.forum.sanitize import (
 )
 from agora.forum.snapshot import dump_json, load_snapshot
 from agora.forum.view import ForumView
+from agora.hub import Hub
 
 BASE = "https://forum.jardiniers-du-partage.example"
 
@@ -202,8 +203,8 @@ def test_view_drops_remote_images_left_in_a_snapshot(tmp_path):
     snapshot = load_snapshot(folder)
     assert snapshot is not None
     output = tmp_path / "output"
-    view = ForumView(snapshot, datetime.fromisoformat("2026-11-20T09:00:00+01:00"), 72,
-                     output_path=output)
+    hub = Hub.for_settings({}, datetime.fromisoformat("2026-11-20T09:00:00+01:00"))
+    view = ForumView(snapshot, hub, output_path=output)
     html = str(view.thread(42)["best_replies"][0]["html"])
     # relative URLs: the template replaces the marker with the way to the site root
     assert html == ('<p><img src="agora-site-root:forum/images/0a1b2c3d4e5f6a7b.png" '
@@ -213,6 +214,7 @@ def test_view_drops_remote_images_left_in_a_snapshot(tmp_path):
     assert (output / "forum" / "images" / "0a1b2c3d4e5f6a7b.png").is_file()
     assert view.image_src("https://forum.example.org/uploads/x.png") is None
     assert view.image_src("snapshot:avatars/../snapshot.json") is None
-    view.context = {"SITEURL": "https://hub.example/jardins"}  # a site in a subfolder
+    view.hub = Hub.for_settings({"SITEURL": "https://hub.example/jardins"},  # in a subfolder
+                                hub.now)
     assert view.image_src("snapshot:images/0a1b2c3d4e5f6a7b.png") == (
         "/jardins/forum/images/0a1b2c3d4e5f6a7b.png")

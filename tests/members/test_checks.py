@@ -5,12 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from datetime import date, datetime
-from pathlib import Path
+from datetime import date
 
 import pytest
 
-from agora.members.checks import add_months, reconfirmation, stale_profiles
+from agora.members.checks import add_months, reconfirmation, reconfirmation_problem
 from tests.conftest import DEMO_NOW, REPO, write_files
 from tests.members.conftest import EDGE_FILES
 
@@ -53,21 +52,26 @@ def test_build_warns_about_stale_and_undated_profiles(edge_site):
 
 
 def test_the_demo_members_are_all_fresh(demo_site):
+    assert not [p for p in demo_site.state.problems.problems if p.field == "reconfirmed"]
     assert not [w for w in demo_site.state.log.warnings if "members/" in w]
-    assert stale_profiles({**demo_site.settings, "PATH": str(REPO / "content")},
-                          datetime.fromisoformat(DEMO_NOW)) == []
 
 
-def test_stale_profiles_reads_the_files_for_agora_check(edge_site):
-    settings = {**edge_site.settings, "PATH": str(edge_site.root / "content")}
-    found = stale_profiles(settings, datetime.fromisoformat(DEMO_NOW))
-    assert [(Path(p.path).name, p.field, p.severity) for p in found] == [
-        ("lapsed-lea.md", "reconfirmed", "warning"), ("stale-sam.md", "reconfirmed", "warning"),
-        ("undated-ugo.md", "reconfirmed", "warning")]
-    # a longer period: nobody is stale any more, except the undated profile
-    relaxed = stale_profiles({**settings, "AGORA_MEMBERS_RECONFIRM_MONTHS": 24},
-                             datetime.fromisoformat(DEMO_NOW))
-    assert [Path(p.path).name for p in relaxed] == ["undated-ugo.md"]
+@pytest.mark.parametrize(("months", "reconfirmed", "expected"), [
+    (12, date(2025, 10, 1), "expected a reconfirmation within the last 12 months"),
+    (24, date(2025, 10, 1), None),
+    (24, None, "expected the date the member last confirmed the public profile (asked again "
+               "every 24 months)")])
+def test_the_reconfirmation_period_is_a_setting(months, reconfirmed, expected):
+    settings = {**SETTINGS, "AGORA_MEMBERS_RECONFIRM_MONTHS": months}
+    found = reconfirmation_problem("content/members/sam.md", reconfirmed, date(2026, 11, 20),
+                                   settings)
+    if expected is None:
+        assert found is None
+    else:
+        assert found is not None
+        assert (found.path, found.field, found.severity) == (
+            "content/members/sam.md", "reconfirmed", "warning")
+        assert found.expected.startswith(expected)
 
 
 def test_agora_check_flags_a_stale_profile(tmp_path):

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from types import SimpleNamespace
 
 from agora.members import recognition as r
+from agora.urls import ForumUrls
 
 
 def member(slug: str, name: str, *, since: date | None = None, roles=(), expertise=(),
@@ -51,7 +52,7 @@ def test_top_contributors_order_withheld_and_members():
         {"username": "ann", "name": "", "likes_received": 10, "post_count": 8,
          "avatar": "avatars/ann.png"},
     ]
-    people = r.top_contributors(directory, {"camille.r": camille}, "https://f.example/",
+    people = r.top_contributors(directory, {"camille.r": camille}, ForumUrls("https://f.example/"),
                                 limit=3, withheld_usernames=["MARC.P"],
                                 avatar_url=lambda path: f"forum/{path}" if path else None)
     assert [(p.username, p.name) for p in people] == [
@@ -94,12 +95,12 @@ def test_forum_stats_from_a_profile():
                          "last_seen_at": "2026-11-18T12:10:00.000Z",
                          "badges": [{"name": "B", "granted_at": "2026-06-01"},
                                     {"name": "A", "granted_at": "2026-03-01"}, {"x": 1}]}}
-    stats = r.forum_stats("sofia.m", users, "https://f.example")
+    stats = r.forum_stats("sofia.m", users, ForumUrls("https://f.example"))
     assert (stats.post_count, stats.likes_received) == (48, 97)
     assert [b["name"] for b in stats.badges] == ["A", "B"]
     assert stats.last_active.isoformat() == "2026-11-18T12:10:00+00:00"
     assert stats.url == "https://f.example/u/sofia.m"
-    assert r.forum_stats("nobody", users, "https://f.example") is None
+    assert r.forum_stats("nobody", users, ForumUrls("https://f.example")) is None
 
 
 def test_next_changes_name_the_days_lists_change():
@@ -109,12 +110,9 @@ def test_next_changes_name_the_days_lists_change():
         date(2026, 11, 26), date(2026, 12, 1), date(2026, 12, 2)]
 
 
-def test_articles_and_events_by_member():
+def test_articles_by_author():
     author = SimpleNamespace(name="Alice A.", slug="a")  # Pelican Author: name shown, slug = member
     one = SimpleNamespace(author=author, authors=[author], date=datetime(2026, 1, 1))
     two = SimpleNamespace(author=author, authors=[author, SimpleNamespace(name="Bob B.", slug="b")],
                           date=datetime(2026, 2, 1))
     assert r.articles_by_author([one, two]) == {"a": [two, one], "b": [two]}
-    first = SimpleNamespace(hosts=["a"], speakers=["a", "b"], start=datetime(2026, 3, 1))
-    second = SimpleNamespace(hosts=None, speakers=["a"], start=datetime(2026, 2, 1))
-    assert r.events_by_member([first, second]) == {"a": [second, first], "b": [first]}

@@ -20,11 +20,10 @@ and written at ``/charter/v/<version>/``; translations are checked for parity
 (:mod:`agora.charter.parity`); ``/onboarding/`` gets its path from
 :mod:`agora.charter.onboarding`.
 
-Template context added for every template (pages are written after all
-generators have read their content): ``charter_in_force`` (language ->
-main charter page in force), ``charter_pages`` (current charter pages, default
-language) and ``CHARTER_URL`` (URL of the main charter in force), which the
-footer, event pages and newsletter issues link.
+The capability's slot of the hub model, ``hub.charter``
+(:class:`~agora.charter.view.CharterView`), holds the main charter page in
+force per language, the current charter pages and the onboarding pages, which
+the footer, event pages and newsletter issues link.
 
 Signals, and why:
 
@@ -43,27 +42,30 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from markdown import Markdown
 from pelican import signals
 from pelican.contents import Page
 
+from agora import clock
+from agora.capability import Capability
 from agora.charter import history as hist
 from agora.charter.onboarding import attach_paths, is_onboarding
 from agora.charter.parity import check_parity
 from agora.charter.rules import parse_rules
+from agora.charter.view import CharterView
 from agora.content import fields as f
 from agora.content.frontmatter import split_front_matter
-from agora.content.reader import display_path, report
-from agora.content.schema import ContentType, make_schema, register_content_type
-from agora.core.state import build_state
+from agora.content.reader import display_path, report_or_raise
+from agora.content.schema import ContentType, make_schema
 from agora.problems import ContentError, Problem, problem
-from agora.settings import get_settings, setting_value
+from agora.settings import options
+from agora.state import build_state, report
+from agora.urls import urls_of
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ def validate_charter(clean: dict[str, Any], path: str, settings: Mapping[str, An
                      ) -> list[Problem]:
     """Rules across fields: the summary's length, one history entry per version."""
     problems = []
-    limit = setting_value(settings, "AGORA_CHARTER_SUMMARY_MAX")
+    limit = options(settings).charter_summary_max
     summary = clean.get("summary")
     if isinstance(summary, str) and len(summary) > limit:
         problems.append(problem(path, "summary", f"expected a plain-language summary of at most "
@@ -115,8 +117,8 @@ def validate_charter(clean: dict[str, Any], path: str, settings: Mapping[str, An
     return problems
 
 
-register_content_type(ContentType("charter", CHARTER, paths_setting="CHARTER_PATHS",
-                                  priority=10, extra={"validate": validate_charter}))
+CONTENT_TYPE = ContentType("charter", CHARTER, paths_setting="CHARTER_PATHS", priority=10,
+                           validate=validate_charter)
 
 
 # --- building each charter page -------------------------------------------
@@ -137,12 +139,7 @@ def is_archived_copy(content: Any) -> bool:
 
 def version_url(content: Any, slug: str, key: str) -> str:
     """URL or save_as of an earlier version, from ``CHARTER_VERSION_[LANG_]{key}``."""
-    settings = content.settings
-    lang_part = "" if content.lang == settings.get("DEFAULT_LANG") else "LANG_"
-    defaults = {"URL": "{slug}/v/{version}/", "SAVE_AS": "{slug}/v/{version}/index.html",
-                "LANG_URL": "{lang}/{slug}/v/{version}/",
-                "LANG_SAVE_AS": "{lang}/{slug}/v/{version}/index.html"}
-    pattern = settings.get(f"CHARTER_VERSION_{lang_part}{key}", defaults[lang_part + key])
+    pattern = urls_of(content.settings).pattern("charter_version", key, content.lang)
     return pattern.format(slug=slug, lang=content.lang,
                           version=hist.url_safe_version(str(content.version)))
 
@@ -152,16 +149,16 @@ def prepare_page(content: Any) -> None:
     if not is_charter(content):
         if isinstance(content, Page) and is_onboarding(content) and (
                 "template" not in content.metadata):
-            content.template = "onboarding"
+            content.template = "agora/onboarding"
         return
     if "template" not in content.metadata:
-        content.template = "charter"
+        content.template = "agora/charter"
     settings = content.settings
     shown = display_path(content.source_path, settings.get("PATH"))
     parsed = parse_rules(content._content or "", shown)
     if parsed.problems and content.metadata.get("charter_archived_from") == "git":
         raise ContentError(list(parsed.problems))  # an old commit: skipped, not an error
-    report(list(parsed.problems), settings)  # raises ContentError: the page is left out
+    report_or_raise(list(parsed.problems), settings)  # an error leaves the page out
     content._content = parsed.html
     content.rules = list(parsed.rules)
     content.toc = list(parsed.headings)
@@ -253,21 +250,17 @@ def add_git_versions(current: list[Any], known: set[tuple[str, str, str]], gener
     return added
 
 
-def effective_moment(day: date, settings: Mapping[str, Any]) -> datetime:
-    return datetime.combine(day, time(0), ZoneInfo(settings.get("TIMEZONE") or "UTC"))
-
-
 def finalize_pages(generator: Any) -> None:
     """``page_generator_finalized``: versions, histories, context, translation parity."""
     settings = generator.settings
-    options = get_settings(settings)
+    config = options(settings)
     state = build_state(settings)
     published = list(generator.pages) + list(generator.translations)
     current = [p for p in published if is_charter(p) and not p.archived]
     archived = [p for p in list(generator.hidden_pages) + list(generator.hidden_translations)
                 if is_charter(p) and p.archived]
     known = {(p.charter_slug, p.lang, str(p.version)) for p in archived}
-    if options.charter_git_history and current:
+    if config.charter_git_history and current:
         added = add_git_versions(current, known, generator)
         generator.hidden_pages.extend(added)
         archived += added
@@ -278,34 +271,42 @@ def finalize_pages(generator: Any) -> None:
             page.effective, page.url)
     current_by_group = {(p.charter_slug, p.lang): p for p in current}
     default_lang = settings.get("DEFAULT_LANG")
-    today = state.now.date() if state else None
+    today = clock.today(settings)
     for page in current:
         # a translation links earlier versions in its own language, else the originals
         readable = {**by_group.get((page.charter_slug, default_lang), {}),
                     **by_group.get((page.charter_slug, page.lang), {})}
         page.history = hist.build_history(str(page.version), page.effective,
                                           getattr(page, "changes", None) or [], readable)
-        page.pending = bool(today and page.effective > today)
+        page.pending = page.effective > today
         if page.pending and state is not None:
-            state.change_at(effective_moment(page.effective, settings),
+            state.change_at(clock.local_midnight(page.effective, settings),
                             f"charter version {page.version} takes effect: {page.charter_slug}")
     for page in archived:
         page.in_force = (current_by_group.get((page.charter_slug, page.lang))
                          or current_by_group.get((page.charter_slug, default_lang)))
         page.history = page.in_force.history if page.in_force is not None else []
 
-    main = {p.lang: p for p in current if p.charter_slug == options.charter_main}
+    main = {p.lang: p for p in current if p.charter_slug == config.charter_main}
     if current and not main:
-        logger.warning("AGORA_CHARTER_MAIN: expected the slug of a charter page (%s), found %r",
-                       ", ".join(sorted({p.charter_slug for p in current})), options.charter_main)
-    generator.context["charter_in_force"] = main
-    generator.context["charter_pages"] = [p for p in current if p.lang == default_lang]
-    if default_lang in main:
-        generator.context["CHARTER_URL"] = main[default_lang].url
+        report(settings, problem("pelicanconf.py", "AGORA_CHARTER_MAIN",
+                                 "expected the slug of a charter page ("
+                                 + ", ".join(sorted({p.charter_slug for p in current})) + ")",
+                                 config.charter_main, severity="warning"))
+    if state is not None:
+        state.hub.charter = CharterView(str(default_lang), main,
+                                        [p for p in current if p.lang == default_lang])
     check_parity(published, settings)
 
 
+CAPABILITY = Capability(
+    "agora.charter",
+    content_types=(CONTENT_TYPE,),
+    receivers=((signals.content_object_init, prepare_page),
+               (signals.page_generator_finalized, finalize_pages),
+               (signals.all_generators_finalized, attach_paths)),
+)
+
+
 def register() -> None:
-    signals.content_object_init.connect(prepare_page)
-    signals.page_generator_finalized.connect(finalize_pages)
-    signals.all_generators_finalized.connect(attach_paths)
+    CAPABILITY.register()

@@ -15,14 +15,13 @@ path never goes stale when events pass or the charter changes:
    (the demo's "contribute by pull request" page is step 6).
 
 Computed once all generators have read their content, when the upcoming
-events and member lists exist, and attached to each onboarding page as
-``page.onboarding``; ``onboarding_pages`` (language -> page) in the context
-lets the footer link the start page in the reader's language.
+events and member lists are on the hub, and attached to each onboarding page
+as ``page.onboarding``; ``hub.charter.onboarding`` (language -> page) lets the
+footer link the start page in the reader's language.
 """
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -30,9 +29,11 @@ from typing import Any
 
 from pelican.generators import PagesGenerator
 
-from agora.settings import get_settings
-
-logger = logging.getLogger(__name__)
+from agora.charter.view import CharterView
+from agora.hub import Hub
+from agora.problems import problem
+from agora.state import build_state, report
+from agora.urls import ForumUrls
 
 ONBOARDING_SLUG = "onboarding"
 BUILTIN_STEPS = ("charter", "introduce", "events", "people", "subscribe")
@@ -108,64 +109,59 @@ def ordered_steps(builtins: Sequence[str], pages: Iterable[Any]) -> list[Step]:
     return [step for _, step in sorted(keyed, key=lambda item: item[0])]
 
 
-def valid_builtins(names: Sequence[str]) -> list[str]:
-    """Known built-in step names; an unknown one is logged and skipped."""
+def valid_builtins(names: Sequence[str], settings: Mapping[str, Any]) -> list[str]:
+    """Known built-in step names; an unknown one is reported and skipped."""
     kept = []
     for name in names:
         if name in BUILTIN_STEPS:
             kept.append(name)
         else:
-            logger.error("AGORA_ONBOARDING_STEPS: expected one of %s, found %r (step skipped)",
-                         ", ".join(BUILTIN_STEPS), name)
+            report(settings, problem("pelicanconf.py", "AGORA_ONBOARDING_STEPS",
+                                     "expected one of " + ", ".join(BUILTIN_STEPS)
+                                     + " (step skipped)", name))
     return kept
 
 
-def build_path(
-    page: Any, pages: Sequence[Any], context: Mapping[str, Any], settings: Mapping[str, Any]
-) -> OnboardingPath:
+def build_path(page: Any, pages: Sequence[Any], hub: Hub) -> OnboardingPath:
     """The path shown on ``page`` (an onboarding page in some language)."""
-    options = get_settings(settings)
+    config = hub.options
     lang = page.lang
-    builtins = valid_builtins(options.onboarding_steps)
+    builtins = valid_builtins(config.onboarding_steps, page.settings)
     step_pages = []
     for candidate in pages:  # originals only; shown in the page's language
         if getattr(candidate, "onboarding_step", None) and candidate.slug != page.slug:
             step_pages.append(in_language(candidate, lang))
-    charters = context.get("charter_in_force") or {}
-    charter = charters.get(lang) or charters.get(settings.get("DEFAULT_LANG"))
-    forum_url = options.forum_url
-    introductions = options.forum_introductions
-    introductions_url = ""
-    if forum_url:
-        introductions_url = (introductions if introductions.startswith(("http://", "https://"))
-                             else forum_url + "/" + introductions.lstrip("/")) if (
-            introductions) else forum_url
-    else:
+    charter = hub.charter.charter_for(lang) if hub.charter is not None else None
+    forum = ForumUrls(config.forum_url)
+    introductions_url = forum.path(config.forum_introductions) if forum else ""
+    if not forum:
         builtins = [b for b in builtins if b != "introduce"]
-    events, for_beginners = pick_events(context.get("upcoming_events") or [],
-                                        options.onboarding_event_tags,
-                                        options.onboarding_event_formats,
-                                        options.onboarding_events)
+    upcoming = hub.events.upcoming if hub.events is not None else []
+    events, for_beginners = pick_events(upcoming, config.onboarding_event_tags,
+                                        config.onboarding_event_formats,
+                                        config.onboarding_events)
     if charter is None:
         builtins = [b for b in builtins if b != "charter"]
     return OnboardingPath(tuple(ordered_steps(builtins, step_pages)), charter,
-                          introductions_url, forum_url, tuple(events), for_beginners)
+                          introductions_url, forum.base, tuple(events), for_beginners)
 
 
 def is_onboarding(page: Any) -> bool:
-    return page.slug == ONBOARDING_SLUG or getattr(page, "template", "") == "onboarding"
+    return page.slug == ONBOARDING_SLUG or getattr(page, "template", "") in (
+        "onboarding", "agora/onboarding")
 
 
 def attach_paths(generators: Sequence[Any]) -> None:
     """``all_generators_finalized``: give every onboarding page its path."""
     pages_generator = next((g for g in generators if isinstance(g, PagesGenerator)), None)
-    if pages_generator is None:
+    state = build_state(pages_generator.settings) if pages_generator is not None else None
+    if pages_generator is None or state is None:
         return
-    context, settings = pages_generator.context, pages_generator.settings
+    hub = state.hub
+    if hub.charter is None:
+        hub.charter = CharterView(str(pages_generator.settings.get("DEFAULT_LANG") or "en"))
     originals = list(pages_generator.pages)
-    by_lang = {}
     for page in originals + list(pages_generator.translations):
         if is_onboarding(page):
-            page.onboarding = build_path(page, originals, context, settings)
-            by_lang.setdefault(page.lang, page)
-    context["onboarding_pages"] = by_lang
+            page.onboarding = build_path(page, originals, hub)
+            hub.charter.onboarding.setdefault(page.lang, page)

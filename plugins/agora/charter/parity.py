@@ -18,8 +18,8 @@ from typing import Any
 
 from agora.charter.history import as_date
 from agora.content.reader import display_path
-from agora.core.state import build_state
 from agora.problems import Problem, problem
+from agora.state import report
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +89,5 @@ def check_parity(pages: Iterable[Any], settings: Mapping[str, Any]) -> list[Prob
         warning = stale_translation(page, original, settings)
         if warning is not None:
             found.append(warning)
-    state = build_state(settings)
-    for warning in found:
-        logger.warning("%s", warning)
-        if state is not None:
-            state.warnings.append(str(warning))
+    report(settings, *found)
     return found

@@ -27,6 +27,8 @@ from pelican.utils import pelican_open
 from agora.content.frontmatter import load_yaml, split_front_matter
 from agora.content.schema import check_references, content_type_for, known_keys
 from agora.problems import ContentError, Problem, problem
+from agora.settings import options
+from agora.state import report
 
 
 def display_path(source_path: str, content_root: str | None = None) -> str:
@@ -46,12 +48,6 @@ def display_path(source_path: str, content_root: str | None = None) -> str:
     return source_path
 
 
-def problem_collector(settings: Mapping[str, Any]):
-    """The current build's problem log, when the core plugin set one up."""
-    state = settings.get("_AGORA_STATE")
-    return state.problems if state is not None else None
-
-
 def validate_metadata(
     metadata: Mapping[str, Any], source_path: str, settings: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[Problem]]:
@@ -62,24 +58,18 @@ def validate_metadata(
     shown = display_path(source_path, content_root)
     if ctype is None or ctype.schema is None:
         return dict(metadata), []
-    unknown = settings.get("AGORA_UNKNOWN_FIELDS", "warning")
-    clean, problems = ctype.schema.validate(metadata, shown, unknown=unknown)
+    clean, problems = ctype.schema.validate(metadata, shown,
+                                            unknown=options(settings).unknown_fields)
     problems += check_references(ctype.schema, clean, shown, settings)
-    validator = ctype.extra.get("validate")
-    if validator is not None:
-        problems += validator(clean, shown, settings)
+    if ctype.validate is not None:
+        problems += ctype.validate(clean, shown, settings)
     clean["agora_type"] = ctype.name
     return clean, problems
 
 
-def report(problems: list[Problem], settings: Mapping[str, Any]) -> None:
-    """Log problems (once per build) and raise if any is an error."""
-    log = problem_collector(settings)
-    for item in problems:
-        if log is not None:
-            log.add(item)
-        else:
-            item.log()
+def report_or_raise(problems: list[Problem], settings: Mapping[str, Any]) -> None:
+    """Report a file's problems; raise if any is an error, so Pelican leaves the file out."""
+    report(settings, *problems)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ContentError(errors)
@@ -139,14 +129,15 @@ class AgoraMarkdownReader(MarkdownReader):
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None  # +1 for the opening ---
             what = getattr(exc, "problem", None) or "unreadable YAML"
-            report([problem(shown, "front matter", "expected valid YAML between --- lines",
-                            found_text=what, line=line)], self.settings)
-            raise  # unreachable: report() raised
+            report_or_raise([problem(shown, "front matter",
+                                     "expected valid YAML between --- lines",
+                                     found_text=what, line=line)], self.settings)
+            raise  # unreachable: report_or_raise() raised
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            report([problem(shown, "front matter", "expected `field: value` lines", raw)],
-                   self.settings)
+            report_or_raise([problem(shown, "front matter", "expected `field: value` lines",
+                                     raw)], self.settings)
         metadata = {str(k).strip().lower(): v for k, v in raw.items()}
         content = self._agora_md.reset().convert(body)
         return content, self._finish(metadata, source_path)
@@ -155,7 +146,7 @@ class AgoraMarkdownReader(MarkdownReader):
         self, metadata: Mapping[str, Any], source_path: str, render_summary: bool = True
     ) -> dict[str, Any]:
         clean, problems = validate_metadata(metadata, source_path, self.settings)
-        report(problems, self.settings)
+        report_or_raise(problems, self.settings)
         if render_summary and isinstance(clean.get("summary"), str):
             clean["summary"] = self._agora_md.reset().convert(clean["summary"])
         return to_pelican(clean, self.settings)
@@ -167,7 +158,7 @@ class AgoraRstReader(RstReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         content, metadata = super().read(source_path)
         clean, problems = validate_metadata(metadata, source_path, self.settings)
-        report(problems, self.settings)
+        report_or_raise(problems, self.settings)
         return content, to_pelican(clean, self.settings)
 
 

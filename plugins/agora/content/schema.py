@@ -1,14 +1,17 @@
-"""Schemas: which fields each content type accepts, and the registry of types.
+"""Schemas: which fields each content type accepts, and the content model of a build.
 
-A content type is declared once, in its own module, with
-:func:`register_content_type`: its schema, the content folders it owns and,
-when other content can point at it (``author: jeanne-dupont``), how to list
-the keys that exist. The reader, ``agora check`` and the docs all read this
-registry, so a new content type needs one new module.
+A content type is declared once, in its capability's module, as a
+:class:`ContentType`: its schema, the content folders it owns and, when other
+content can point at it (``author: jeanne-dupont``), how to list the keys that
+exist. A capability lists its types in its ``CAPABILITY``; a build's
+:class:`ContentModel` is assembled from the capabilities its ``PLUGINS`` name.
+The readers, ``agora check`` and ``agora new`` all read that model, so a new
+content type needs one new module.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import os
 from collections.abc import Callable, Iterable, Mapping
@@ -18,9 +21,11 @@ from typing import Any
 
 import yaml
 
+from agora.capability import SiteCheck, active_capabilities
 from agora.content import fields as f
 from agora.content.frontmatter import load_yaml, split_front_matter
 from agora.problems import Problem, problem, show
+from agora.state import build_state
 
 KeyLoader = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
@@ -48,8 +53,21 @@ COMMON_FIELDS: dict[str, f.Field] = {
 
 @dataclass(frozen=True)
 class Schema:
+    """The fields of a content type; ``prefixes`` match families of fields (``event-x-*``)."""
+
     name: str
     fields: Mapping[str, f.Field]
+    prefixes: Mapping[str, f.Field] = field(default_factory=dict)
+
+    def spec(self, name: str) -> f.Field | None:
+        spec = self.fields.get(name)
+        if spec is None:
+            spec = next((s for p, s in self.prefixes.items() if name.startswith(p)), None)
+        return spec
+
+    def extended(self, fields: Mapping[str, f.Field],
+                 prefixes: Mapping[str, f.Field] | None = None) -> Schema:
+        return Schema(self.name, {**self.fields, **fields}, {**self.prefixes, **(prefixes or {})})
 
     def unknown_field_hint(self, name: str) -> str:
         """What ``name`` should have been: the closest known fields, else the list."""
@@ -67,7 +85,7 @@ class Schema:
         clean: dict[str, Any] = {}
         problems: list[Problem] = []
         for name, raw in metadata.items():
-            spec = self.fields.get(name)
+            spec = self.spec(name)
             if spec is None:
                 if unknown != "ignore":
                     problems.append(problem(path, name, self.unknown_field_hint(name),
@@ -102,59 +120,99 @@ def make_schema(type_name: str, /, **extra: f.Field) -> Schema:
     return Schema(type_name, {**COMMON_FIELDS, **extra})
 
 
+Validator = Callable[[dict[str, Any], str, Mapping[str, Any]], list[Problem]]
+
+
 @dataclass(frozen=True)
 class ContentType:
-    """A kind of content: its schema, the folder setting it owns, its keys."""
+    """A kind of content: its schema, the folder setting it owns, its keys.
+
+    ``keys`` lists what references may point at (slug -> info); ``validate``
+    checks rules across fields.
+    """
 
     name: str
     schema: Schema | None
     paths_setting: str | None = None  # e.g. "EVENT_PATHS"; None: decided by Pelican
-    keys: KeyLoader | None = None  # slug -> info (None for a reference target never valid)
+    keys: KeyLoader | None = None
     priority: int = 0  # higher wins when folders nest (charter/ inside pages/)
-    extra: dict[str, Any] = field(default_factory=dict)
+    validate: Validator | None = None
+
+    def extended(self, extension: TypeExtension) -> ContentType:
+        """This type with another capability's fields and rules added."""
+        schema = (self.schema or Schema(self.name, {})).extended(extension.fields,
+                                                                 extension.prefixes)
+        own, more = self.validate, extension.validate
+        if own is None or more is None:
+            validate = own or more
+        else:
+            def validate(clean: dict[str, Any], path: str, settings: Mapping[str, Any]
+                         ) -> list[Problem]:
+                return own(clean, path, settings) + more(clean, path, settings)
+        return dataclasses.replace(self, schema=schema, validate=validate)
 
 
-_REGISTRY: dict[str, ContentType] = {}
+@dataclass(frozen=True)
+class TypeExtension:
+    """Fields (and rules) a capability adds to another's content type."""
+
+    type_name: str
+    fields: Mapping[str, f.Field]
+    prefixes: Mapping[str, f.Field] = field(default_factory=dict)
+    validate: Validator | None = None
 
 
-def register_content_type(content_type: ContentType) -> None:
-    """Declare a content type (idempotent: re-registering replaces, for reloads)."""
-    _REGISTRY[content_type.name] = content_type
+@dataclass(frozen=True)
+class ContentModel:
+    """The content types and whole-site checks of one build, from its ``PLUGINS``."""
+
+    types: Mapping[str, ContentType]
+    site_checks: tuple[SiteCheck, ...] = ()
+
+    def type_for(self, source_path: str, settings: Mapping[str, Any]) -> ContentType | None:
+        """The content type owning ``source_path`` (relative to the content folder)."""
+        rel = source_path.replace(os.sep, "/")
+        best: tuple[int, int, ContentType] | None = None
+        for ctype in self.types.values():
+            folders = settings.get(ctype.paths_setting, ()) if ctype.paths_setting else ()
+            for folder in folders:
+                folder = folder.strip("/")
+                if folder and (rel == folder or rel.startswith(folder + "/")):
+                    rank = (ctype.priority, len(folder), ctype)
+                    if best is None or rank[:2] > best[:2]:
+                        best = rank
+        if best:
+            return best[2]
+        return self.types.get("article")
 
 
-SiteCheck = Callable[[Mapping[str, Any]], list[Problem]]
-_SITE_CHECKS: dict[str, SiteCheck] = {}
+def assemble_model(settings: Mapping[str, Any]) -> ContentModel:
+    """The content model of the capabilities ``settings['PLUGINS']`` lists."""
+    types: dict[str, ContentType] = {}
+    checks: list[SiteCheck] = []
+    extensions: list[TypeExtension] = []
+    for capability in active_capabilities(settings):
+        types.update((t.name, t) for t in capability.content_types)
+        extensions.extend(capability.extensions)
+        checks.extend(capability.site_checks)
+    for extension in extensions:
+        if extension.type_name in types:
+            types[extension.type_name] = types[extension.type_name].extended(extension)
+    return ContentModel(types, tuple(checks))
 
 
-def register_site_check(check: SiteCheck) -> None:
-    """Add a whole-site check that ``agora check`` runs after the build (idempotent)."""
-    _SITE_CHECKS[f"{check.__module__}.{check.__qualname__}"] = check
-
-
-def site_checks() -> list[SiteCheck]:
-    return list(_SITE_CHECKS.values())
-
-
-def content_types() -> dict[str, ContentType]:
-    return dict(_REGISTRY)
+def content_model(settings: Mapping[str, Any]) -> ContentModel:
+    """This build's content model (assembled once per build)."""
+    state = build_state(settings)
+    if state is None:
+        return assemble_model(settings)
+    if "content_model" not in state.memo:
+        state.memo["content_model"] = assemble_model(settings)
+    return state.memo["content_model"]
 
 
 def content_type_for(source_path: str, settings: Mapping[str, Any]) -> ContentType | None:
-    """The content type owning ``source_path`` (relative to the content folder)."""
-    rel = source_path.replace(os.sep, "/")
-    best: tuple[int, int, ContentType] | None = None
-    for ctype in _REGISTRY.values():
-        if not ctype.paths_setting:
-            continue
-        for folder in settings.get(ctype.paths_setting, ()):
-            folder = folder.strip("/")
-            if folder and (rel == folder or rel.startswith(folder + "/")):
-                rank = (ctype.priority, len(folder), ctype)
-                if best is None or rank[:2] > best[:2]:
-                    best = rank
-    if best:
-        return best[2]
-    return _REGISTRY.get("article")
+    return content_model(settings).type_for(source_path, settings)
 
 
 # --- cross-reference keys -------------------------------------------------
@@ -169,44 +227,17 @@ def read_front_matter(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def folder_signature(root: Path) -> tuple[tuple[str, int], ...]:
-    if not root.is_dir():
-        return ()
-    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()))
-
-
-# Keys are cached against the state of the files they come from, so repeated
-# builds in one process (autoreload, tests) never see stale keys.
-_KEY_CACHE: dict[tuple[str, str], tuple[Any, Mapping[str, Any]]] = {}
-
-
 def known_keys(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """Keys of content type ``name`` that references may point at (cached per file state)."""
-    ctype = _REGISTRY.get(name)
+    """Keys of content type ``name`` that references may point at (read once per build)."""
+    ctype = content_model(settings).types.get(name)
     if ctype is None or ctype.keys is None:
         return None
-    # Within a build the files cannot change: one look at the folder per build,
-    # not one per reference (that was quadratic: every article stat-ed every member).
-    memo = getattr(settings.get("_AGORA_STATE"), "memo", None)
-    if memo is not None and ("known_keys", name) in memo:
-        return memo[("known_keys", name)]
-    root = Path(settings["PATH"])
-    folders = [root / d for d in settings.get(ctype.paths_setting or "", ())] if (
-        ctype.paths_setting) else []
-    files = [root / p for p in ctype.extra.get("files", lambda s: [])(settings)]
-    signature = (
-        tuple(folder_signature(d) for d in folders),
-        tuple((str(p), p.stat().st_mtime_ns if p.exists() else 0) for p in files),
-        repr(sorted((k, repr(v)) for k, v in settings.items() if k.startswith("AGORA_"))),
-    )
-    cached = _KEY_CACHE.get((name, str(root)))
-    if cached and cached[0] == signature:
-        keys = cached[1]
-    else:
-        keys = ctype.keys(settings)
-        _KEY_CACHE[(name, str(root))] = (signature, keys)
-    if memo is not None:
-        memo[("known_keys", name)] = keys
+    state = build_state(settings)
+    if state is not None and ("known_keys", name) in state.memo:
+        return state.memo[("known_keys", name)]
+    keys = ctype.keys(settings)
+    if state is not None:
+        state.memo[("known_keys", name)] = keys
     return keys
 
 
@@ -228,6 +259,6 @@ def check_references(
     return problems
 
 
-__all__ = ["COMMON_FIELDS", "ContentType", "Schema", "check_references", "content_type_for",
-           "content_types", "known_keys", "make_schema", "read_front_matter",
-           "register_content_type", "register_site_check", "show", "site_checks"]
+__all__ = ["COMMON_FIELDS", "ContentModel", "ContentType", "Schema", "TypeExtension",
+           "check_references", "content_model", "content_type_for", "known_keys",
+           "make_schema", "read_front_matter", "show"]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from agora.content import fields as f
-from agora.content.schema import ContentType, make_schema, register_content_type
-from agora.problems import logger
+from agora.content.schema import ContentType, make_schema
+from agora.problems import problem
+from agora.settings import options
+from agora.state import report
 
 ARTICLE = make_schema(
     "article",
@@ -27,40 +30,53 @@ PAGE = make_schema(
 )
 
 
-def series_file(settings: Mapping[str, Any]) -> Path:
-    return Path(settings["PATH"]) / settings.get("AGORA_SERIES_FILE", "series.yml")
+@dataclass(frozen=True)
+class Series:
+    """A recurring series of ``content/series.yml``: the practice's regular rendezvous.
 
-
-def load_series(settings: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """Series declared in ``content/series.yml``: slug -> {title, cadence, description}.
-
-    ``spotlight: true`` marks the series member spotlights belong to: an article
-    with ``spotlight:`` and no ``series:`` joins it.
+    ``spotlight`` marks the series member spotlights belong to: an article with
+    ``spotlight:`` and no ``series:`` joins it.
     """
+
+    slug: str
+    title: str
+    cadence: str = ""
+    description: str = ""
+    spotlight: bool = False
+
+
+def series_file(settings: Mapping[str, Any]) -> Path:
+    return Path(settings["PATH"]) / options(settings).series_file
+
+
+def load_series(settings: Mapping[str, Any]) -> dict[str, Series]:
+    """Series declared in ``content/series.yml``, by slug (problems reported, never raised)."""
     path = series_file(settings)
     if not path.exists():
         return {}
+    shown = path.as_posix()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        logger.error("%s: expected valid YAML, found %s", path, exc)
+        report(settings, problem(shown, "series", "expected valid YAML",
+                                 found_text=str(getattr(exc, "problem", None) or exc)))
         return {}
     if not isinstance(data, dict):
-        logger.error("%s: expected a mapping of series slug -> title and cadence", path)
+        report(settings, problem(shown, "series", "expected a mapping of series slug -> "
+                                 "title and cadence", data))
         return {}
     series = {}
     for slug, info in data.items():
         info = info if isinstance(info, dict) else {"title": str(info)}
-        series[str(slug)] = {"slug": str(slug), "title": info.get("title", str(slug)),
-                             "cadence": info.get("cadence", ""),
-                             "description": info.get("description", ""),
-                             "spotlight": info.get("spotlight") is True}
+        series[str(slug)] = Series(str(slug), str(info.get("title", slug)),
+                                   str(info.get("cadence") or ""),
+                                   str(info.get("description") or ""),
+                                   info.get("spotlight") is True)
     return series
 
 
-register_content_type(ContentType("article", ARTICLE))
-register_content_type(ContentType("page", PAGE, paths_setting="PAGE_PATHS"))
-register_content_type(ContentType(
-    "series", None, keys=load_series,
-    extra={"files": lambda s: [s.get("AGORA_SERIES_FILE", "series.yml")]},
-))
+CONTENT_TYPES = (
+    ContentType("article", ARTICLE),
+    ContentType("page", PAGE, paths_setting="PAGE_PATHS"),
+    ContentType("series", None, keys=load_series),
+)

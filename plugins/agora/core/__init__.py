@@ -1,16 +1,20 @@
-"""Agora's core plugin: validation, the clock, scheduling, i18n, home page, build report.
+"""Agora's core plugin: options, clock, hub model, validation, scheduling, i18n, home, report.
 
 Signals used, and why:
 
 - ``readers_init``: our readers validate front matter while files are read, so a
   broken file is left out before any listing counts it;
 - ``initialized``: validate ``AGORA_*`` settings before any work, and set up the
-  per-build state (the clock's "now", the problem log);
+  per-build state (options, URL helper, the clock's "now", the hub model);
+- ``get_generators``: sent at the start of every run (``--autoreload`` runs
+  again and again): the run reads the clock afresh and gets a new hub model;
+  the home and 404 pages are one more generator;
 - ``generator_init``: every generator has its own Jinja environment, each needs
-  the page-language gettext and date filters;
+  the page-language gettext, the date filters, ``url()`` and ``hub``;
 - ``article_generator_pretaxonomy``: scheduled posts leave the listings before
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
+- ``article_generator_finalized``: the blog's slot of the hub model;
 - ``all_generators_finalized``: strict mode stops before anything is written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
@@ -24,12 +28,14 @@ from pelican import signals
 from pelican.log import LimitFilter
 
 from agora import clock
-from agora.content import types as _builtin_types  # noqa: F401 - registers article, page
+from agora.capability import Capability
 from agora.content.reader import add_readers
+from agora.content.types import CONTENT_TYPES, load_series
 from agora.core import i18n
-from agora.core.hub import HubGenerator, write_build_report
-from agora.core.state import STATE_KEY, BuildState, build_state
-from agora.settings import get_settings
+from agora.core.pages import HomeGenerator
+from agora.core.report import write_build_report
+from agora.hub import Hub
+from agora.state import STATE_KEY, BuildState, build_state
 
 logger = logging.getLogger(__name__)
 
@@ -42,31 +48,57 @@ class StrictModeError(Exception):
 
 def on_initialized(pelican: Any) -> None:
     settings = pelican.settings
-    agora_settings = get_settings(settings)  # raises SettingsError naming the setting
-    # Every AGORA_* value, defaults included, is then in the settings (and so in the
-    # template context): plugins and templates never re-state a default.
-    settings.update(agora_settings)
-    state = BuildState(now=clock.now(settings), strict=agora_settings.strict)
-    previous = settings.get(STATE_KEY)
+    hub = Hub.for_settings(settings)  # raises SettingsError naming a bad AGORA_* setting
+    state = BuildState(now=hub.now, options=hub.options, urls=hub.urls, hub=hub)
+    previous = build_state(settings)
     if previous is not None:
         logging.getLogger().removeHandler(previous.log)
     settings[STATE_KEY] = state
     logging.getLogger().addHandler(state.log)
 
 
+def start_run(pelican: Any) -> type:
+    """``get_generators``: each run reads the clock afresh and reports only its own problems."""
+    state = build_state(pelican.settings)
+    if state is not None:
+        hub = Hub(now=clock.read(pelican.settings), zone=clock.site_zone(pelican.settings),
+                  options=state.options, urls=state.urls)
+        state.start_run(hub.now, hub)
+        logging.getLogger().addHandler(state.log)  # no-op when still attached
+        if state.runs > 1:
+            # Pelican drops a warning already logged in this process; a preview that
+            # rebuilds must say again what is still wrong.
+            LimitFilter._raised_messages.clear()
+            LimitFilter._group_count.clear()
+    return HomeGenerator
+
+
 def on_generator_init(generator: Any) -> None:
     i18n.install(generator.env, generator.settings["THEME"])
     state = build_state(generator.settings)
-    generator.env.globals.update(
-        agora_now=state.now if state else clock.now(generator.settings),
-        agora_nav=generator.settings.get("AGORA_NAV", []),
-    )
+    if state is None:
+        return
+    generator.env.globals.update(hub=state.hub, url=state.urls.url, options=state.options,
+                                 nav=navigation(state))
+
+
+def navigation(state: BuildState) -> list[tuple[str, str, str]]:
+    """(label, URL, page name) of the main navigation; the label is an English message id."""
+    from agora.urls import LABELS  # noqa: PLC0415 - small table next to the URL helper
+
+    entries = []
+    for label, target in state.options.nav:
+        if label:
+            entries.append((label, target, ""))
+        else:
+            entries.append((LABELS.get(target, target.title()), state.urls.url(target), target))
+    return entries
 
 
 def schedule_articles(generator: Any) -> None:
     """Future-dated articles wait, as drafts, for their date on Agora's clock."""
     state = build_state(generator.settings)
-    now = state.now if state else clock.now(generator.settings)
+    now = clock.now(generator.settings)
 
     def split(items: list[Any]) -> tuple[list[Any], list[Any]]:
         live, waiting = [], []
@@ -85,26 +117,19 @@ def schedule_articles(generator: Any) -> None:
             state.change_at(article.date, "a scheduled post goes live")
 
 
-def get_generators(pelican: Any) -> type:
-    # Sent at the start of every run: `pelican --autoreload` runs again and again
-    # with the state made once at `initialized`; each run reads the clock afresh and
-    # reports only its own problems.
-    state = build_state(pelican.settings)
-    if state is not None:
-        state.start_run(clock.now(pelican.settings))
-        logging.getLogger().addHandler(state.log)  # no-op when still attached
-        if state.runs > 1:
-            # Pelican drops a warning already logged in this process; a preview that
-            # rebuilds must say again what is still wrong.
-            LimitFilter._raised_messages.clear()
-            LimitFilter._group_count.clear()
-    return HubGenerator
+def publish_blog(generator: Any) -> None:
+    """``article_generator_finalized``: the blog's slot of the hub model."""
+    state = build_state(generator.settings)
+    if state is None:
+        return
+    blog = state.hub.blog
+    blog.articles = list(generator.articles)
+    blog.translations = list(generator.translations)
+    blog.series = load_series(generator.settings)
 
 
 def count_content(generators: list[Any]) -> None:
-    if not generators:
-        return
-    state = build_state(generators[0].settings)
+    state = build_state(generators[0].settings) if generators else None
     if state is None:
         return
     for generator in generators:
@@ -113,11 +138,9 @@ def count_content(generators: list[Any]) -> None:
             if isinstance(items, list) and items:
                 key = getattr(generator, "context_name", None) if name == "items" else name
                 state.counts[key or name] = len(items)
-    if state.strict and state.log.errors:
-        raise StrictModeError(
-            f"strict mode: {len(state.log.errors)} error(s), nothing was written; "
-            f"first: {state.log.errors[0]}"
-        )
+    if state.strict and state.errors:
+        raise StrictModeError(f"strict mode: {len(state.errors)} error(s), nothing was "
+                              f"written; first: {state.errors[0]}")
 
 
 def on_finalized(pelican: Any) -> None:
@@ -126,16 +149,26 @@ def on_finalized(pelican: Any) -> None:
         return
     logging.getLogger().removeHandler(state.log)
     write_build_report(pelican.settings)
-    if state.strict and state.log.errors:
-        raise StrictModeError(f"strict mode: {len(state.log.errors)} error(s); "
-                              f"first: {state.log.errors[0]}")
+    if state.strict and state.errors:
+        raise StrictModeError(f"strict mode: {len(state.errors)} error(s); "
+                              f"first: {state.errors[0]}")
+
+
+CAPABILITY = Capability(
+    "agora.core",
+    content_types=CONTENT_TYPES,
+    receivers=(
+        (signals.readers_init, add_readers),
+        (signals.initialized, on_initialized),
+        (signals.get_generators, start_run),
+        (signals.generator_init, on_generator_init),
+        (signals.article_generator_pretaxonomy, schedule_articles),
+        (signals.article_generator_finalized, publish_blog),
+        (signals.all_generators_finalized, count_content),
+        (signals.finalized, on_finalized),
+    ),
+)
 
 
 def register() -> None:
-    signals.readers_init.connect(add_readers)
-    signals.initialized.connect(on_initialized)
-    signals.generator_init.connect(on_generator_init)
-    signals.article_generator_pretaxonomy.connect(schedule_articles)
-    signals.get_generators.connect(get_generators)
-    signals.all_generators_finalized.connect(count_content)
-    signals.finalized.connect(on_finalized)
+    CAPABILITY.register()

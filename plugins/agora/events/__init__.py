@@ -1,10 +1,11 @@
 """Events: one Markdown file per event drives its page, the listings, calendars and structured data.
 
+The capability also teaches the article type pelican-events' ``event-*``
+fields, so a migrating site gets no "unknown field" warnings and its bad dates
+are reported like any other (:mod:`agora.events.migration`).
+
 Signals used, and why:
 
-- ``initialized``: teach the article type pelican-events' ``event-*`` fields
-  before any file is read, so a migrating site gets no "unknown field" warnings
-  and its bad dates are reported like any other;
 - ``get_generators``: :class:`EventsGenerator` reads ``content/events/`` after
   articles (it lists pelican-events articles too) and before members and the
   forum, which read the events it publishes;
@@ -22,9 +23,11 @@ from babel.dates import get_timezone_name
 from jinja2 import pass_context
 from pelican import signals
 
+from agora.capability import Capability
 from agora.core.i18n import page_lang
 from agora.events.generator import EventsGenerator
-from agora.events.migration import extend_article_schema
+from agora.events.migration import ARTICLE_EXTENSION
+from agora.events.model import CONTENT_TYPE
 
 
 def get_generators(pelican: Any) -> type:
@@ -55,11 +58,14 @@ def add_filters(generator: Any) -> None:
     generator.env.filters.update(event_zone_name=zone_name, event_in_zone=in_zone)
 
 
-def prepare_content_model(pelican: Any) -> None:
-    extend_article_schema()
+CAPABILITY = Capability(
+    "agora.events",
+    content_types=(CONTENT_TYPE,),
+    extensions=(ARTICLE_EXTENSION,),
+    receivers=((signals.get_generators, get_generators),
+               (signals.generator_init, add_filters)),
+)
 
 
 def register() -> None:
-    signals.initialized.connect(prepare_content_model)
-    signals.get_generators.connect(get_generators)
-    signals.generator_init.connect(add_filters)
+    CAPABILITY.register()

@@ -11,58 +11,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pelican.utils import slugify
 
 from agora import clock
-from agora import defaults as agora_defaults
 from agora.content.generator import ContentTypeGenerator
-from agora.content.reader import display_path, problem_collector
+from agora.content.reader import display_path
 from agora.core import i18n
-from agora.core.state import BuildState, build_state
 from agora.events import ics, jsonld
 from agora.events.migration import events_from_articles
-from agora.events.model import FORMATS, Event, site_zone
+from agora.events.model import FORMATS, Event
 from agora.events.recurrence import expand, last_session, next_after
+from agora.events.view import EventFormat, EventsView, EventTag, Occurrence, by_month
 from agora.problems import problem
-from agora.settings import get_settings
+from agora.settings import options
+from agora.state import BuildState, build_state, report
+from agora.urls import urls_of
 
 Span = tuple[datetime, datetime]
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One dated session of an event, as listings show it.
-
-    Reads through to its event (``item.title``, ``item.url``...), so templates
-    treat a session of a weekly meetup and a one-off workshop alike.
-    """
-
-    event: Event
-    start: datetime
-    end: datetime
-    live: bool = False
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "event" or name.startswith("__"):
-            raise AttributeError(name)
-        return getattr(self.event, name)
-
-    @property
-    def end_utc(self) -> str:
-        return self.end.astimezone(UTC).isoformat()
-
-    @property
-    def start_utc(self) -> str:
-        return self.start.astimezone(UTC).isoformat()
-
-
-def setting(settings: Mapping[str, Any], name: str) -> str:
-    """A URL setting, with Agora's default when the site does not define it (never a crash)."""
-    return str(settings.get(name) or getattr(agora_defaults, name))
 
 
 def gettext_for(settings: Mapping[str, Any], lang: str) -> Callable[[str], str]:
@@ -74,11 +42,10 @@ def gettext_for(settings: Mapping[str, Any], lang: str) -> Callable[[str], str]:
 class EventsGenerator(ContentTypeGenerator):
     """``content/events/`` (plus pelican-events articles): pages, listings, calendars.
 
-    Context it publishes: ``events`` (published events, default language),
-    ``upcoming_events`` (one entry per event: its next or current session),
-    ``upcoming_sessions`` and ``upcoming_by_month`` (every session in the window),
-    ``past_events`` and ``past_by_year``, ``event_formats``, ``event_tags``,
-    ``events_by_member``, and the calendar URLs.
+    Publishes ``hub.events`` (:class:`~agora.events.view.EventsView`); the
+    context keeps ``events`` (Pelican's habit: the published events) and
+    pelican-events' ``events_list`` and ``upcoming_events_list``, so a migrating
+    site's templates keep working.
     """
 
     content_class = Event
@@ -93,19 +60,22 @@ class EventsGenerator(ContentTypeGenerator):
     def prepare(self) -> None:
         settings = self.settings
         state = build_state(settings)
-        self.now = state.now if state else clock.now(settings)
-        options = get_settings(settings)
-        self.window = timedelta(weeks=options.events_window_weeks)
-        self.past_window = timedelta(days=options.events_past_days)
-        self.site_zone = site_zone(settings)
-        self.migrated = self.unique(events_from_articles(
-            list(self.context.get("articles", [])), settings, self.context))
+        self.now = clock.now(settings)
+        self.urls = urls_of(settings)
+        settings_now = options(settings)
+        self.window = timedelta(weeks=settings_now.events_window_weeks)
+        self.past_window = timedelta(days=settings_now.events_past_days)
+        self.site_zone = clock.site_zone(settings)
+        articles = state.hub.blog.articles if state else list(self.context.get("articles", []))
+        self.migrated = self.unique(events_from_articles(articles, settings, self.context))
         listed = [*self.items, *self.migrated]
         for event in [*listed, *self.translations, *self.hidden_items]:
             self.schedule(event)
         self.listed = listed
-        self.publish_context(listed)
+        self.view = self.build_view(listed)
+        self.publish_legacy_context()
         if state:
+            state.hub.events = self.view
             self.record_changes(listed, state)
 
     def unique(self, migrated: list[Event]) -> list[Event]:
@@ -116,16 +86,11 @@ class EventsGenerator(ContentTypeGenerator):
             uid = ics.event_uid(event, self.settings)
             if uid in taken:
                 root = self.settings.get("PATH")
-                item = problem(display_path(event.source_path, root), "event-start",
-                               "expected an event whose slug is not already used by "
-                               f"{display_path(taken[uid].source_path, root)} "
-                               f"(calendar UID {uid})",
-                               found_text="a second event with the same UID")
-                log = problem_collector(self.settings)
-                if log is not None:
-                    log.add(item)
-                else:
-                    item.log()
+                report(self.settings, problem(
+                    display_path(event.source_path, root), "event-start",
+                    "expected an event whose slug is not already used by "
+                    f"{display_path(taken[uid].source_path, root)} (calendar UID {uid})",
+                    found_text="a second event with the same UID"))
                 continue
             taken[uid] = event
             kept.append(event)
@@ -160,64 +125,37 @@ class EventsGenerator(ContentTypeGenerator):
                               or self.settings.get("DEFAULT_LANG", "en"))
         event.calendar_links = ics.add_to_calendar_links(event, shown[0], shown[1],
                                                          self.settings, gettext)
-        event.ics_url = setting(self.settings, "EVENT_ICS_SAVE_AS").format(slug=event.slug)
+        event.ics_url = self.urls.url("event_ics", slug=event.slug)
         event.shown_session = shown
 
-    def publish_context(self, listed: list[Event]) -> None:
-        now = self.now
-
-        def by_start(item: Occurrence) -> tuple[datetime, str]:
-            return item.start.astimezone(UTC), item.event.slug
-
+    def build_view(self, listed: list[Event]) -> EventsView:
+        now, urls = self.now, self.urls
         sessions = sorted((Occurrence(e, s, t, s <= now < t) for e in listed
-                           for s, t in e.sessions), key=by_start)
+                           for s, t in e.sessions), key=Occurrence.sort_key)
         upcoming = sorted((Occurrence(e, *e.next_session, e.is_live) for e in listed
-                           if e.next_session), key=by_start)
+                           if e.next_session), key=Occurrence.sort_key)
         past = sorted((Occurrence(e, *(e.last_session or (e.start, e.end))) for e in listed
-                       if e.is_past), key=by_start, reverse=True)
-        formats = [f for f in FORMATS if any(e.format == f for e in listed)]
-        tags = sorted({t for e in listed for t in e.tag_names}, key=str.lower)
-        context = self.context
-        context["upcoming_events"] = upcoming
-        context["upcoming_sessions"] = sessions
-        context["upcoming_by_month"] = self.by_month(sessions)
-        context["past_events"] = past
-        context["past_by_year"] = [(year, [o for o in past if o.start.year == year])
-                                   for year in sorted({o.start.year for o in past}, reverse=True)]
-        context["event_formats"] = [
-            {"name": f, "upcoming": sum(1 for o in upcoming if o.format == f),
-             "count": sum(1 for e in listed if e.format == f),
-             "url": setting(self.settings, "EVENT_FORMAT_URL").format(slug=f),
-             "ics_url": setting(self.settings, "EVENT_FORMAT_ICS_SAVE_AS").format(slug=f)}
-            for f in formats]
-        context["event_tags"] = [
-            {"name": t, "ics_url": setting(self.settings, "EVENT_TAG_ICS_SAVE_AS").format(
-                slug=self.tag_slug(t))} for t in tags]
-        context["events_calendar_url"] = setting(self.settings, "EVENTS_CALENDAR_SAVE_AS")
-        feed_url = ics.absolute_url(context["events_calendar_url"], self.settings)
-        context["events_webcal_url"] = ("webcal://" + feed_url.split("://", 1)[1]
-                                        if "://" in feed_url else "")
-        context["events_url"] = setting(self.settings, "EVENTS_URL")
-        context["events_past_url"] = setting(self.settings, "EVENTS_PAST_URL")
-        by_member: dict[str, list[Occurrence]] = {}
-        for item in [*upcoming, *past]:
-            for slug in dict.fromkeys([*item.hosts, *item.speakers]):
-                by_member.setdefault(slug, []).append(item)
-        context["events_by_member"] = by_member
-        # pelican-events' template variables, so a migrating site's templates keep working
-        context["events_list"] = sorted((e.migrated_from for e in self.migrated),
-                                        key=lambda a: a.event_plugin_data["dtstart"],
-                                        reverse=True)
-        context["upcoming_events_list"] = [o.event.migrated_from for o in upcoming
-                                           if o.event.migrated_from is not None]
+                       if e.is_past), key=Occurrence.sort_key, reverse=True)
+        formats = [EventFormat(f, sum(1 for o in upcoming if o.format == f),
+                               sum(1 for e in listed if e.format == f),
+                               urls.url("event_format", slug=f),
+                               urls.url("event_format_ics", slug=f))
+                   for f in FORMATS if any(e.format == f for e in listed)]
+        tags = [EventTag(t, urls.url("event_tag_ics", slug=self.tag_slug(t)))
+                for t in sorted({t for e in listed for t in e.tag_names}, key=str.lower)]
+        calendar = urls.url("events_calendar")
+        feed_url = urls.absolute(calendar)
+        webcal = "webcal://" + feed_url.split("://", 1)[1] if "://" in feed_url else ""
+        return EventsView(listed, upcoming, sessions, past, self.site_zone, formats, tags,
+                          calendar, webcal)
 
-    def by_month(self, sessions: list[Occurrence]) -> list[tuple[date, list[Occurrence]]]:
-        """Sessions grouped by month, in the site's zone (what readers of the listing live in)."""
-        months: dict[date, list[Occurrence]] = {}
-        for item in sessions:
-            local = item.start.astimezone(self.site_zone)
-            months.setdefault(date(local.year, local.month, 1), []).append(item)
-        return list(months.items())
+    def publish_legacy_context(self) -> None:
+        """pelican-events' template variables, so a migrating site's templates keep working."""
+        self.context["events_list"] = sorted((e.migrated_from for e in self.migrated),
+                                             key=lambda a: a.event_plugin_data["dtstart"],
+                                             reverse=True)
+        self.context["upcoming_events_list"] = [o.event.migrated_from for o in self.view.upcoming
+                                                if o.event.migrated_from is not None]
 
     def record_changes(self, listed: Iterable[Event], state: BuildState) -> None:
         """Every future moment at which a page or calendar of this build would be wrong."""
@@ -241,8 +179,10 @@ class EventsGenerator(ContentTypeGenerator):
         return event.last_session[1] >= self.now - self.past_window
 
     def people(self) -> dict[str, Any]:
-        """Published members by slug (the members plugin runs after events)."""
-        return dict(self.context.get("members_by_slug") or {})
+        """Members who may be named, by slug (the members plugin runs after events)."""
+        state = build_state(self.settings)
+        members = state.hub.members if state is not None else None
+        return dict(members.by_slug) if members is not None else {}
 
     def generate_output(self, writer: Any) -> None:
         people = self.people()
@@ -254,27 +194,24 @@ class EventsGenerator(ContentTypeGenerator):
             event.speaker_members = [people[s] for s in event.speakers if s in people]
         super().generate_output(writer)
 
-    def write_page(self, writer: Any, template: str, save_as: str, url: str,
-                   **variables: Any) -> None:
-        writer.write_file(save_as, self.get_template(template), self.context,
+    def write_page(self, writer: Any, template: str, name: str, **variables: Any) -> None:
+        url = self.urls.url(name, **variables.pop("params", {}))
+        writer.write_file(self.urls.save_as(name, **variables.pop("save_params", {})),
+                          self.get_template(template), self.context,
                           relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                          page_url=setting(self.settings, "EVENTS_URL"),
-                          lang=self.settings["DEFAULT_LANG"], **variables)
+                          page_url=self.urls.url("events"), lang=self.settings["DEFAULT_LANG"],
+                          **variables)
 
     def write_listings(self, writer: Any) -> None:
-        settings = self.settings
-        self.write_page(writer, "events", setting(settings, "EVENTS_SAVE_AS"),
-                        setting(settings, "EVENTS_URL"))
-        self.write_page(writer, "events_past", setting(settings, "EVENTS_PAST_SAVE_AS"),
-                        setting(settings, "EVENTS_PAST_URL"))
-        for info in self.context["event_formats"]:
-            name = info["name"]
-            self.write_page(
-                writer, "events", setting(settings, "EVENT_FORMAT_SAVE_AS").format(slug=name),
-                info["url"], event_format=info,
-                upcoming_by_month=self.by_month([o for o in self.context["upcoming_sessions"]
-                                                 if o.format == name]),
-                past_of_format=[o for o in self.context["past_events"] if o.format == name])
+        self.write_page(writer, "agora/events", "events")
+        self.write_page(writer, "agora/events_past", "events_past")
+        for info in self.view.formats:
+            upcoming, past = self.view.of_format(info.name)
+            self.write_page(writer, "agora/events", "event_format",
+                            params={"slug": info.name}, save_params={"slug": info.name},
+                            event_format=info,
+                            upcoming_by_month=by_month(upcoming, self.site_zone),
+                            past_of_format=past)
         self.write_calendars()
 
     def write_calendars(self) -> None:
@@ -283,15 +220,17 @@ class EventsGenerator(ContentTypeGenerator):
         site = str(settings.get("SITENAME", ""))
         feed = [e for e in self.listed if self.in_feed(e)]
         name = f"{site} — {gettext('Events')}"
-        self.write_calendar(setting(settings, "EVENTS_CALENDAR_SAVE_AS"), feed, name, gettext)
+        self.write_calendar(self.urls.save_as("events_calendar"), feed, name, gettext)
         for event in [*self.items, *self.hidden_items]:  # each event page links its own file
-            self.write_calendar(event.ics_url, [event], f"{site} — {event.title}", gettext)
-        for info in self.context["event_formats"]:
-            self.write_calendar(info["ics_url"], [e for e in feed if e.format == info["name"]],
-                                f"{name} : {gettext(info['name'])}", gettext)
-        for info in self.context["event_tags"]:
-            self.write_calendar(info["ics_url"], [e for e in feed if info["name"] in e.tag_names],
-                                f"{name} : {info['name']}", gettext)
+            self.write_calendar(self.urls.save_as("event_ics", slug=event.slug), [event],
+                                f"{site} — {event.title}", gettext)
+        for info in self.view.formats:
+            self.write_calendar(self.urls.save_as("event_format_ics", slug=info.name),
+                                [e for e in feed if e.format == info.name],
+                                f"{name} : {gettext(info.name)}", gettext)
+        for tag in self.view.tags:
+            self.write_calendar(tag.ics_url, [e for e in feed if tag.name in e.tag_names],
+                                f"{name} : {tag.name}", gettext)
         legacy = settings.get("PLUGIN_EVENTS")
         if isinstance(legacy, Mapping) and legacy.get("ics_fname"):
             self.write_calendar(str(legacy["ics_fname"]), feed, name, gettext)

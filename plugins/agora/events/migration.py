@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dateutil import parser as date_parser
 
 from agora.content import fields as f
-from agora.content.schema import ContentType, Schema, content_types, register_content_type
+from agora.content.schema import TypeExtension
 from agora.events.model import DEFAULT_DURATION, Event, geo_problem, localize
 from agora.problems import Problem, problem
 
@@ -110,26 +110,6 @@ EVENT_ARTICLE_FIELDS = {name: dataclasses.replace(spec, listed=False)
 EXPERIMENTAL = f.text(help="pelican-events: experimental iCalendar property")
 
 
-class ArticleFields(Mapping[str, f.Field]):
-    """The article's fields plus pelican-events' ``event-x-*`` passthrough properties."""
-
-    def __init__(self, fields: Mapping[str, f.Field]):
-        self._fields = dict(fields)
-
-    def __getitem__(self, key: str) -> f.Field:
-        if key in self._fields:
-            return self._fields[key]
-        if key.startswith(PREFIX + "x-"):
-            return EXPERIMENTAL
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._fields)
-
-    def __len__(self) -> int:
-        return len(self._fields)
-
-
 def validate_article_event(clean: dict[str, Any], path: str,
                            settings: Mapping[str, Any]) -> list[Problem]:
     """Cross-field rules of pelican-events metadata, reported like every other problem."""
@@ -153,24 +133,10 @@ def validate_article_event(clean: dict[str, Any], path: str,
     return problems
 
 
-def extend_article_schema() -> None:
-    """Teach the article type pelican-events' fields (idempotent; keeps other extensions)."""
-    article = content_types().get("article")
-    if article is None or article.extra.get("pelican_events"):
-        return
-    schema = article.schema
-    fields = {**(schema.fields if schema else {}), **EVENT_ARTICLE_FIELDS}
-    previous = article.extra.get("validate")
-
-    def validate(clean: dict[str, Any], path: str, settings: Mapping[str, Any]) -> list[Problem]:
-        found = previous(clean, path, settings) if previous else []
-        return found + validate_article_event(clean, path, settings)
-
-    register_content_type(ContentType(
-        article.name, Schema(article.name, ArticleFields(fields)), article.paths_setting,
-        article.keys, article.priority,
-        extra={**article.extra, "validate": validate, "pelican_events": True},
-    ))
+#: What the events capability teaches the article type (see the module doc).
+ARTICLE_EXTENSION = TypeExtension("article", EVENT_ARTICLE_FIELDS,
+                                  prefixes={PREFIX + "x-": EXPERIMENTAL},
+                                  validate=validate_article_event)
 
 
 def migration_zone(settings: Mapping[str, Any]) -> ZoneInfo:

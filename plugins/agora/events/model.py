@@ -17,9 +17,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agora import clock
 from agora.content import fields as f
 from agora.content.generator import AgoraContent
-from agora.content.schema import ContentType, make_schema, register_content_type
+from agora.content.schema import ContentType, make_schema
 from agora.events.recurrence import RuleError, check_exdates, normalize_rule
 from agora.problems import Problem, problem
 
@@ -80,16 +81,11 @@ EVENT = make_schema(
 
 # --- times ------------------------------------------------------------------
 
-def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:
-    """The site's zone; Pelican without ``TIMEZONE`` means UTC (never a crash)."""
-    return ZoneInfo(settings.get("TIMEZONE") or "UTC")
-
-
 def zone_of(metadata: Mapping[str, Any], settings: Mapping[str, Any]) -> ZoneInfo:
     zone = metadata.get("timezone")
     if isinstance(zone, ZoneInfo):
         return zone
-    return ZoneInfo(zone) if zone else site_zone(settings)
+    return ZoneInfo(zone) if zone else clock.site_zone(settings)
 
 
 def localize(moment: datetime, zone: ZoneInfo) -> datetime:
@@ -222,7 +218,7 @@ class Event(AgoraContent):
     adds, at each build, what depends on the clock (occurrences, past or not).
     """
 
-    default_template = "event"
+    default_template = "agora/event"
 
     def __init__(self, *args: Any, **kwargs: Any):
         metadata = dict(kwargs.get("metadata") or (args[1] if len(args) > 1 else {}))
@@ -254,10 +250,6 @@ class Event(AgoraContent):
         self.excluded = exdate_moments(list(getattr(self, "exdates", []) or []), self.start)
         self.migrated_from = None  # the article, for events read from pelican-events metadata
         self.calendar_extra: dict[str, Any] = {}
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.event_status == "cancelled"
 
     @property
     def is_recurring(self) -> bool:
@@ -312,6 +304,5 @@ def _validate_with_geo(clean: dict[str, Any], path: str,
     return problems
 
 
-register_content_type(ContentType(
-    "event", EVENT, paths_setting="EVENT_PATHS", extra={"validate": _validate_with_geo},
-))
+CONTENT_TYPE = ContentType("event", EVENT, paths_setting="EVENT_PATHS",
+                           validate=_validate_with_geo)

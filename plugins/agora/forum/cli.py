@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agora.command import Progress, load_settings
 from agora.content.schema import read_front_matter
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -27,38 +28,15 @@ def linked_from_content(content_root: Path) -> tuple[list[int], list[str]]:
     return sorted(topics), sorted(usernames)
 
 
-class Progress:
-    """One updating line on a terminal; a line per stage otherwise (CI logs)."""
-
-    def __init__(self, stream: Any = None):
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-        self.stage = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.tty:
-            self.stream.write(f"\r\033[K  {stage}: {done}/{total}")
-            self.stream.flush()
-        elif stage != self.stage:
-            self.stream.write(f"  {stage}...\n")
-        self.stage = stage
-
-    def close(self) -> None:
-        if self.tty:
-            self.stream.write("\r\033[K")
-
-
 def cmd_sync(args: argparse.Namespace) -> int:
-    from agora.cli import load_settings  # noqa: PLC0415 - cli imports this module
-    from agora.forum.client import ForumError  # noqa: PLC0415
-    from agora.forum.plugin import snapshot_dir  # noqa: PLC0415
+    from agora.forum.client import ForumError  # noqa: PLC0415 - keep --help fast
     from agora.forum.snapshot import SnapshotError  # noqa: PLC0415
     from agora.forum.sync import sync  # noqa: PLC0415
-    from agora.settings import SettingsError, get_settings  # noqa: PLC0415
+    from agora.settings import Options, SettingsError, forum_snapshot_path  # noqa: PLC0415
 
     settings = load_settings(args.settings)
     try:
-        agora_settings = get_settings(settings)
+        agora_settings = Options.from_settings(settings)
     except SettingsError as exc:
         print(f"agora sync: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -67,7 +45,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print("agora sync: AGORA_FORUM_URL: expected the forum's URL (or --forum-url), "
               "found nothing", file=sys.stderr)
         return EXIT_FAILED
-    target = Path(args.snapshot_dir) if args.snapshot_dir else snapshot_dir(settings)
+    target = Path(args.snapshot_dir) if args.snapshot_dir else forum_snapshot_path(settings)
     topics, usernames = linked_from_content(Path(settings["PATH"]))
     print(f"agora sync: {forum_url} -> {target} ({len(topics)} linked topics, "
           f"{len(usernames)} member profiles)", file=sys.stderr)

@@ -1,84 +1,93 @@
 """The forum's Pelican plugin: forum activity rendered from the snapshot, never the network.
 
-Signals: ``get_generators`` adds :class:`ForumGenerator`. It runs after the
-article, page and event generators, so it can check every ``forum_topic`` they
-link to; templates then read the one :class:`~agora.forum.view.ForumView` put
-in the shared context as ``forum`` (``None`` when there is no snapshot: forum
-blocks are simply omitted).
+``get_generators`` adds :class:`ForumGenerator`, which reads the snapshot once
+and publishes the hub's ``forum`` slot (:class:`~agora.forum.view.ForumView`;
+None when there is no snapshot: forum blocks are simply omitted).
+``all_generators_finalized``: once every generator has read its content, each
+``forum_topic`` that articles, pages and events link to is checked against the
+snapshot, whatever the order of ``PLUGINS``.
 """
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
 from typing import Any
 
 from pelican import signals
 
-from agora import clock
-from agora.core.hub import TemplatePagesGenerator
-from agora.core.state import build_state
+from agora.capability import Capability
+from agora.content.reader import display_path
+from agora.core.pages import StandalonePagesGenerator
 from agora.forum.snapshot import SnapshotError, load_snapshot
 from agora.forum.view import ForumView
-
-logger = logging.getLogger(__name__)
-
-
-def snapshot_dir(settings: dict[str, Any]) -> Path:
-    """The snapshot folder; a relative setting is relative to the project (content's parent)."""
-    configured = Path(settings.get("AGORA_FORUM_SNAPSHOT_DIR", "data/forum"))
-    if configured.is_absolute():
-        return configured
-    return Path(settings["PATH"]).resolve().parent / configured
+from agora.problems import problem
+from agora.settings import forum_snapshot_path, options
+from agora.state import build_state, report
 
 
-class ForumGenerator(TemplatePagesGenerator):
-    pages = (("forum", "forum/index.html"),)
+class ForumGenerator(StandalonePagesGenerator):
+    pages = (("agora/forum", "forum"),)
 
     def prepare(self) -> None:
-        self.view: ForumView | None = None
-        self.context["forum"] = None
-        if not self.settings.get("AGORA_FORUM_URL"):
+        state = build_state(self.settings)
+        config = options(self.settings)
+        if state is None or not config.forum_url:
             return  # no forum configured: nothing to show, nothing to warn about
-        folder = snapshot_dir(self.settings)
+        folder = forum_snapshot_path(self.settings)
+        shown = display_path(str(folder), self.settings.get("PATH"))
         try:
             snapshot = load_snapshot(folder)
         except SnapshotError as exc:
-            logger.error("forum snapshot: %s (forum blocks omitted; run `agora sync`)", exc)
+            report(self.settings, problem(
+                display_path(exc.path, self.settings.get("PATH")), "forum snapshot",
+                f"expected {exc.expected}", found_text=f"{exc.found} (forum blocks omitted; "
+                "run `agora sync`)"))
             return
         if snapshot is None:
-            logger.warning(f"forum snapshot: expected {folder}/snapshot.json, found none "
-                  "(forum blocks omitted; run `agora sync`)")
+            report(self.settings, problem(shown, "forum snapshot",
+                                          "expected a snapshot.json (forum blocks omitted; "
+                                          "run `agora sync`)", found_text="none",
+                                          severity="warning"))
             return
-        state = build_state(self.settings)
-        now = state.now if state else clock.now(self.settings)
-        view = ForumView(snapshot, now, self.settings.get("AGORA_FORUM_MAX_AGE_HOURS", 72),
-                         output_path=Path(self.output_path),
-                         context=self.context)
+        view = ForumView(snapshot, state.hub, output_path=self.output_path)
         if view.is_stale:
-            hours = int(snapshot.age(now).total_seconds() // 3600)
-            logger.warning(f"forum snapshot: expected data younger than "
-                  f"{self.settings.get('AGORA_FORUM_MAX_AGE_HOURS', 72)} hours, found "
-                  f"{hours} hours old (taken {snapshot.taken_at.isoformat()}; run `agora sync`)")
-        self.check_links(view)
-        self.view = view
-        self.context["forum"] = view
-        if state:
-            state.report["forum_snapshot"] = snapshot.taken_at.isoformat()
+            hours = int(snapshot.age(state.now).total_seconds() // 3600)
+            report(self.settings, problem(
+                shown, "forum snapshot",
+                f"expected data younger than {config.forum_max_age_hours} hours",
+                found_text=f"{hours} hours old (taken {snapshot.taken_at.isoformat()}; "
+                "run `agora sync`)", severity="warning"))
+        state.hub.forum = view
+        state.report["forum_snapshot"] = snapshot.taken_at.isoformat()
 
-    def check_links(self, view: ForumView) -> None:
-        """A ``forum_topic`` missing from the snapshot is a warning: sync fetches it."""
-        for name in ("articles", "pages", "events"):
-            for item in self.context.get(name, []) or []:
-                topic = getattr(item, "forum_topic", None)
-                if topic is not None and view.snapshot.topic(topic) is None:
-                    logger.warning(f"{item.source_path}: forum_topic: expected a topic in "
-                          f"the forum snapshot, found {topic} missing (run `agora sync`)")
+
+def check_links(generators: list[Any]) -> None:
+    """A ``forum_topic`` missing from the snapshot is a warning: the next sync fetches it."""
+    settings = generators[0].settings if generators else None
+    state = build_state(settings)
+    if settings is None or state is None or state.hub.forum is None:
+        return
+    linked = [*state.hub.blog.articles, *state.hub.blog.translations,
+              *(generators[0].context.get("pages") or []),
+              *(state.hub.events.events if state.hub.events is not None else [])]
+    for item in linked:
+        topic = getattr(item, "forum_topic", None)
+        if topic is not None and state.hub.forum.snapshot.topic(topic) is None:
+            shown = display_path(item.source_path, settings.get("PATH"))
+            report(settings, problem(
+                shown, "forum_topic", "expected a topic in the forum snapshot",
+                found_text=f"{topic} missing (run `agora sync`)", severity="warning"))
 
 
 def get_generators(pelican: Any) -> type:
     return ForumGenerator
 
 
+CAPABILITY = Capability(
+    "agora.forum.plugin",
+    receivers=((signals.get_generators, get_generators),
+               (signals.all_generators_finalized, check_links)),
+)
+
+
 def register() -> None:
-    signals.get_generators.connect(get_generators)
+    CAPABILITY.register()

@@ -37,7 +37,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from agora import clock
+from agora.clock import instant_or_none
 
 FORMAT = 1
 SNAPSHOT_FILE = "snapshot.json"
@@ -66,24 +66,9 @@ class SnapshotError(Exception):
 
     def __init__(self, path: Path | str, expected: str, found: str):
         self.path = str(path)
+        self.expected = expected
+        self.found = found
         super().__init__(f"{path}: expected {expected}, found {found}")
-
-
-def parse_instant(value: Any) -> datetime | None:
-    """An aware datetime from Discourse (``...Z``) or snapshot (``+01:00``) text.
-
-    None for anything else (missing, malformed, or without a UTC offset): forum data
-    is read defensively, a bad date never breaks a build.
-    """
-    if isinstance(value, datetime):
-        return value if value.tzinfo is not None else None
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 @dataclass(frozen=True)
@@ -186,9 +171,9 @@ class Snapshot:
             candidates.append(topic)
 
         def activity(topic: dict[str, Any]) -> tuple[float, int, int]:
-            moment = (parse_instant(topic.get("bumped_at"))
-                      or parse_instant(topic.get("last_posted_at"))
-                      or parse_instant(topic.get("created_at")))
+            moment = (instant_or_none(topic.get("bumped_at"))
+                      or instant_or_none(topic.get("last_posted_at"))
+                      or instant_or_none(topic.get("created_at")))
             return (moment.timestamp() if moment else 0.0, topic.get("posts_count") or 0,
                     topic.get("id") or 0)
 
@@ -196,11 +181,11 @@ class Snapshot:
 
     # -- freshness ----------------------------------------------------------------------
 
-    def age(self, now: datetime | None = None) -> timedelta:
-        """How old the snapshot is at ``now`` (default: :func:`agora.clock.now`)."""
-        return (now or clock.now()) - self.taken_at
+    def age(self, now: datetime) -> timedelta:
+        """How old the snapshot is at ``now``."""
+        return now - self.taken_at
 
-    def is_stale(self, max_age_hours: float, now: datetime | None = None) -> bool:
+    def is_stale(self, max_age_hours: float, now: datetime) -> bool:
         """Whether the build should warn that the forum data is old."""
         return self.age(now) > timedelta(hours=max_age_hours)
 
@@ -266,7 +251,7 @@ def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
             raise SnapshotError(source, f"field {name!r} to be a JSON "
                                 f"{'object' if kind is dict else kind.__name__}",
                                 f"a JSON {type(data[name]).__name__}")
-    taken_at = parse_instant(data["taken_at"])
+    taken_at = instant_or_none(data["taken_at"])
     if taken_at is None:
         raise SnapshotError(source, "taken_at as an ISO date-time with offset",
                             repr(data["taken_at"]))

@@ -91,6 +91,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from agora import clock
+from agora.clock import instant_or_none
 from agora.forum.client import (
     IMAGE_SUFFIXES,
     TOPIC_CHUNK,
@@ -121,7 +122,6 @@ from agora.forum.snapshot import (
     SnapshotError,
     SnapshotWriter,
     load_snapshot,
-    parse_instant,
     recover,
 )
 
@@ -297,7 +297,7 @@ class _Sync:
         """Whether something read at ``stamp`` must be read again now."""
         if self.full or self.previous is None:
             return True
-        moment = parse_instant(stamp)
+        moment = instant_or_none(stamp)
         if moment is None:
             return True
         age = self.started - moment
@@ -321,7 +321,7 @@ class _Sync:
         """Topics bumped after this instant may be news (None: everything may be)."""
         if self.full or self.previous is None:
             return None
-        read = (parse_instant(self.previous.fetched_at.get("latest"))
+        read = (instant_or_none(self.previous.fetched_at.get("latest"))
                 or self.previous.taken_at)
         return read - LATEST_OVERLAP
 
@@ -872,7 +872,7 @@ def _run(run: _Sync, *, linked: list[int], periods: list[str], users: list[str],
 
     def more(page: list[dict[str, Any]]) -> bool:
         last = next((t for t in reversed(page) if not t.get("pinned")), None)
-        moment = parse_instant(last.get("bumped_at")) if last else None
+        moment = instant_or_none(last.get("bumped_at")) if last else None
         return since is None or moment is None or moment > since
 
     listing = client.latest(latest_pages, more=more)

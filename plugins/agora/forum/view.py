@@ -13,19 +13,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from markupsafe import Markup, escape
 
+from agora.clock import instant_or_none
 from agora.forum.sanitize import SNAPSHOT_SCHEME, localize_images, sanitize_cooked
-from agora.forum.snapshot import IMAGES_DIR, Snapshot, parse_instant
+from agora.forum.snapshot import IMAGES_DIR, Snapshot
+from agora.hub import Hub
+from agora.urls import ForumUrls
 
 # A scheme no sanitized body can carry (nh3 drops unknown schemes from forum HTML).
 SITE_ROOT_MARKER = "agora-site-root:"
-AVATAR_URL_PREFIX = "forum/"  # avatars are copied to output/forum/avatars/...
-
-
-
 
 TEXT_FIELDS = ("name", "username", "title", "description", "slug")
 
@@ -50,28 +49,31 @@ class Trend:
 
 @dataclass
 class ForumView:
+    """The forum's slot of the hub model (``hub.forum``).
+
+    It reads the hub lazily, as pages render, for the forum accounts the members
+    capability withholds: profiles without consent never appear by name.
+    """
+
     snapshot: Snapshot
-    now: datetime
-    max_age_hours: float
-    output_path: Path | None = None
-    # the build's shared context: read lazily, as pages render, for the forum accounts
-    # the members plugin withholds (profiles without consent never appear by name)
-    context: Mapping[str, Any] | None = None
+    hub: Hub
+    output_path: Path | str | None = None
     used_avatars: set[str] = field(default_factory=set)
     _threads: dict[int, dict[str, Any]] = field(default_factory=dict)
 
-    @property
-    def withheld(self) -> frozenset[str]:
-        names = (self.context or {}).get("withheld_forum_usernames") or ()
-        return frozenset(str(n).lower() for n in names)
+    def __post_init__(self) -> None:
+        self.urls = ForumUrls(self.snapshot.forum_url)
 
     def shown(self, person: Mapping[str, Any] | None) -> bool:
-        return bool(person) and str(person.get("username", "")).lower() not in self.withheld
+        if not person:
+            return False
+        members = self.hub.members
+        return members is None or members.shown_username(person.get("username"))
 
     # -- basics -------------------------------------------------------------------------
     @property
     def url(self) -> str:
-        return self.snapshot.forum_url.rstrip("/")
+        return self.urls.base
 
     @property
     def taken_at(self) -> datetime:
@@ -79,22 +81,25 @@ class ForumView:
 
     @property
     def is_stale(self) -> bool:
-        return self.snapshot.is_stale(self.max_age_hours, self.now)
+        return self.snapshot.is_stale(self.hub.options.forum_max_age_hours, self.hub.now)
 
     def avatar(self, relative: str | None) -> str | None:
         """URL (relative to SITEURL) of a downloaded avatar; never the forum's own host."""
+        if not relative:
+            return None
+        published = self.hub.urls.save_as("forum_file", path=relative)
         if relative in self.used_avatars:
-            return AVATAR_URL_PREFIX + relative
-        source = self.snapshot.file(relative) if relative else None
+            return published
+        source = self.snapshot.file(relative)
         if source is None:
             return None
         # Publish only avatars some page shows, the first time one does.
         if self.output_path is not None:
-            target = self.output_path / AVATAR_URL_PREFIX / relative
+            target = Path(self.output_path) / published
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         self.used_avatars.add(relative)
-        return AVATAR_URL_PREFIX + relative
+        return published
 
     #: Stands for the page's way to the site root in stored bodies; see ``site_urls``.
     site_root_marker = SITE_ROOT_MARKER
@@ -114,7 +119,7 @@ class ForumView:
         published = self.avatar(src[len(SNAPSHOT_SCHEME):])
         if published is None:
             return None
-        siteurl = str((getattr(self, "context", None) or {}).get("SITEURL") or "")
+        siteurl = str(self.hub.urls.settings.get("SITEURL") or "")
         if "://" not in siteurl:
             # Relative URLs (previews, output/ opened from disk): the way up to the site
             # root depends on the page the body lands on; the template puts it in.
@@ -122,10 +127,7 @@ class ForumView:
         return f"{urlsplit(siteurl).path.rstrip('/')}/{published}"
 
     def topic_url(self, topic: Mapping[str, Any]) -> str:
-        return topic.get("url") or f"{self.url}/t/{topic.get('slug', 'topic')}/{topic['id']}"
-
-    def user_url(self, username: str) -> str:
-        return f"{self.url}/u/{username}"
+        return str(topic.get("url") or self.urls.topic(topic["id"], topic.get("slug")))
 
     def category(self, category_id: int | None) -> dict[str, Any] | None:
         return self.snapshot.category(category_id)
@@ -147,7 +149,7 @@ class ForumView:
                                        self.image_src)
                 best.append({**_escaped(reply), "html": Markup(html),
                              "avatar_url": self.avatar(reply.get("avatar")),
-                             "created": parse_instant(reply.get("created_at"))})
+                             "created": instant_or_none(reply.get("created_at"))})
             participants = [{**_escaped(p), "avatar_url": self.avatar(p.get("avatar"))}
                             for p in (topic.get("participants") or []) if self.shown(p)]
             self._threads[key] = {
@@ -158,7 +160,7 @@ class ForumView:
                 "views": topic.get("views"),
                 "likes": topic.get("like_count"),
                 "participants": participants,
-                "last_activity": parse_instant(topic.get("last_posted_at")
+                "last_activity": instant_or_none(topic.get("last_posted_at")
                                                or topic.get("bumped_at")),
                 "best_replies": best,
                 "excerpt": escape(topic.get("excerpt") or ""),
@@ -173,16 +175,12 @@ class ForumView:
     def ask_url(self, title: str = "", body: str = "", category: str | None = None,
                 tags: list[str] | None = None) -> str:
         """A prefilled "ask the community" link opening a new topic on the forum."""
-        params = {"title": title, "body": body}
-        if category:
-            params["category"] = category
-        if tags:
-            params["tags"] = ",".join(tags)
-        return f"{self.url}/new-topic?{urlencode({k: v for k, v in params.items() if v})}"
+        return self.urls.new_topic(title, body, category, tags)
 
     # -- the /forum/ page -------------------------------------------------------------------
-    def categories(self, only: list[str] | None = None, per_category: int = 5) -> list[dict]:
-        """Public categories with their latest and top threads."""
+    def categories(self, per_category: int = 5) -> list[dict[str, Any]]:
+        """Public categories (``AGORA_FORUM_CATEGORIES``, or all) with latest and top threads."""
+        only = self.hub.options.forum_categories
         by_category: dict[int, list[dict[str, Any]]] = {}
         for summary in self.snapshot.latest:
             if summary.get("pinned_globally") or summary.get("visible") is False:
@@ -202,7 +200,7 @@ class ForumView:
                 continue
             result.append({**_escaped(category), "latest": latest, "top": top,
                            "url": category.get("url") or
-                           f"{self.url}/c/{category.get('slug')}/{category.get('id')}"})
+                           self.urls.category(category.get("slug"), category.get("id"))})
         return result
 
     def top(self, period: str = "monthly", count: int = 5) -> list[dict[str, Any]]:
@@ -212,7 +210,7 @@ class ForumView:
     def trends(self) -> list[Trend]:
         """Counters now, and their change over 7 and 30 days from the snapshot history."""
         stats = self.snapshot.stats
-        points = [(p, parse_instant(p.get("taken_at"))) for p in self.snapshot.history]
+        points = [(p, instant_or_none(p.get("taken_at"))) for p in self.snapshot.history]
         points = [(p, t) for p, t in points if t is not None]
 
         def change(key: str, days: int) -> int | None:
@@ -233,14 +231,14 @@ class ForumView:
                 trends.append(Trend(label, int(stats[key])))
         return trends
 
-    def contributors(self, count: int = 8, members_by_discourse: Mapping[str, Any] | None = None
-                     ) -> list[dict[str, Any]]:
+    def contributors(self, count: int = 8) -> list[dict[str, Any]]:
         """Top contributors of the month; members link to their profile, others to the forum."""
+        members = self.hub.members.by_discourse if self.hub.members is not None else {}
         people = []
         for entry in [e for e in self.snapshot.directory if self.shown(e)][:count]:
             username = entry.get("username", "")
-            member = (members_by_discourse or {}).get(username.lower())
+            member = members.get(username.lower())
             people.append({**_escaped(entry), "member": member,
-                           "forum_url": self.user_url(username),
+                           "forum_url": self.urls.user(username),
                            "avatar_url": self.avatar(entry.get("avatar"))})
         return people

@@ -8,9 +8,9 @@ Signals used, and why:
   what articles, events and the forum say about members is linked here, after
   every generator has built its context and before any page is written.
 
-Computations the newsletter reuses live in :mod:`agora.members.recognition`
-(plain functions of data and a date) and :mod:`agora.members.checks`
-(``stale_profiles`` for ``agora check``).
+The hub's ``members`` slot (:class:`~agora.members.view.MembersView`) is what
+pages, feeds and the newsletter read; its lists come from
+:mod:`agora.members.recognition` (plain functions of data and a date).
 """
 
 from __future__ import annotations
@@ -19,16 +19,24 @@ from typing import Any
 
 from pelican import signals
 
-from agora.content.schema import register_site_check
+from agora.capability import Capability
 from agora.members.checks import unpublished_profiles
 from agora.members.generator import MembersGenerator, link_members
+from agora.members.model import CONTENT_TYPE
 
 
 def get_generators(pelican: Any) -> type:
     return MembersGenerator
 
 
+CAPABILITY = Capability(
+    "agora.members",
+    content_types=(CONTENT_TYPE,),
+    site_checks=(unpublished_profiles,),
+    receivers=((signals.get_generators, get_generators),
+               (signals.all_generators_finalized, link_members)),
+)
+
+
 def register() -> None:
-    signals.get_generators.connect(get_generators)
-    signals.all_generators_finalized.connect(link_members)
-    register_site_check(unpublished_profiles)
+    CAPABILITY.register()

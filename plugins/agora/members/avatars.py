@@ -2,7 +2,7 @@
 
 A profile's ``avatar`` is an image inside the content folder. The build writes
 square WebP copies at :data:`AVATAR_SIZES` beside the profile page
-(``members/<slug>/avatar-96.webp``); the original is never published (the
+(``MEMBER_AVATAR_SAVE_AS``: ``members/<slug>/avatar-96.webp``); the original is never published (the
 default settings exclude ``images/members`` from static files), so a 4000 px
 photo costs visitors a few kilobytes and its EXIF data (GPS position, camera)
 never leaves the repository. Resized files are cached in Pelican's cache
@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from agora.urls import urls_of
 
 #: Square sizes written for every avatar, in pixels (1x and 2x of the profile picture).
 AVATAR_SIZES = (96, 192)
@@ -116,12 +118,11 @@ class AvatarImage:
 
 
 def avatar_image(slug: str, value: str, settings: Mapping[str, Any]) -> AvatarImage:
-    """Where the resized copies of ``slug``'s avatar go: beside the profile page."""
-    save_as = settings.get("MEMBER_SAVE_AS", "members/{slug}/index.html").format(slug=slug)
-    folder = os.path.dirname(save_as)
-    prefix = f"{folder}/" if folder else f"{slug}-"
+    """Where the resized copies of ``slug``'s avatar go (``MEMBER_AVATAR_SAVE_AS``)."""
+    urls = urls_of(settings)
     return AvatarImage(avatar_source(value, settings),
-                       tuple((size, f"{prefix}avatar-{size}.webp") for size in AVATAR_SIZES))
+                       tuple((size, urls.save_as("member_avatar", slug=slug, size=size))
+                             for size in AVATAR_SIZES))
 
 
 def render(source: Path, size: int) -> bytes:

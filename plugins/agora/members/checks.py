@@ -5,10 +5,9 @@ Consent is not forever: a member agreed to a public profile on the
 *stale* and ``agora check`` (and every build) warns, so someone asks the
 member again; after ``AGORA_MEMBERS_GRACE_MONTHS`` more it leaves the
 directory and the recognition lists by itself (its page stays, so articles
-the member wrote keep a working byline).
-
-:func:`stale_profiles` reads the files directly, for ``agora check``; the
-members generator applies :func:`reconfirmation` to the profiles it built.
+the member wrote keep a working byline). The members generator applies
+:func:`reconfirmation` to the profiles it built, and every build (so ``agora
+check`` too) reports :func:`reconfirmation_problem`.
 """
 
 from __future__ import annotations
@@ -16,21 +15,14 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from agora.content import fields as f
 from agora.content.reader import display_path
 from agora.content.schema import read_front_matter
 from agora.members.model import member_files
 from agora.problems import Problem, problem
-from agora.settings import setting_value
-
-
-def member_setting(settings: Mapping[str, Any], name: str) -> Any:
-    """An ``AGORA_MEMBERS_*`` setting, validated, with its default from agora.settings."""
-    return setting_value(settings, name)
+from agora.settings import options
 
 
 def add_months(day: date, months: int) -> date:
@@ -39,11 +31,6 @@ def add_months(day: date, months: int) -> date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(day.day, last))
-
-
-def local_today(now: datetime, settings: Mapping[str, Any]) -> date:
-    """The calendar day ``now`` falls on in the hub's time zone."""
-    return now.astimezone(ZoneInfo(settings.get("TIMEZONE") or "UTC")).date()
 
 
 @dataclass(frozen=True)
@@ -63,8 +50,8 @@ class Reconfirmation:
 
 
 def reconfirmation(reconfirmed: date | None, settings: Mapping[str, Any]) -> Reconfirmation:
-    months = member_setting(settings, "AGORA_MEMBERS_RECONFIRM_MONTHS")
-    grace = member_setting(settings, "AGORA_MEMBERS_GRACE_MONTHS")
+    months = options(settings).members_reconfirm_months
+    grace = options(settings).members_grace_months
     if reconfirmed is None:
         return Reconfirmation(None, None, None)
     due = add_months(reconfirmed, months)
@@ -74,7 +61,7 @@ def reconfirmation(reconfirmed: date | None, settings: Mapping[str, Any]) -> Rec
 def reconfirmation_problem(path: str, reconfirmed: date | None, today: date,
                            settings: Mapping[str, Any]) -> Problem | None:
     """The warning for a consenting profile whose consent is old or undated, else None."""
-    months = member_setting(settings, "AGORA_MEMBERS_RECONFIRM_MONTHS")
+    months = options(settings).members_reconfirm_months
     status = reconfirmation(reconfirmed, settings)
     if not status.is_stale(today):
         return None
@@ -89,31 +76,6 @@ def reconfirmation_problem(path: str, reconfirmed: date | None, today: date,
     return problem(path, "reconfirmed", f"expected a reconfirmation within the last {months} "
                    f"months ({consequence}; ask the member again)",
                    status.reconfirmed.isoformat(), severity="warning")
-
-
-def _date_or_none(value: Any) -> date | None:
-    try:
-        return f.date_field().coerce(value) if value not in (None, "") else None
-    except f.Invalid:
-        return None
-
-
-def stale_profiles(settings: Mapping[str, Any], now: datetime) -> list[Problem]:
-    """Warnings for every consenting profile not reconfirmed recently enough.
-
-    Reads the member files' front matter only (no build), for ``agora check``.
-    """
-    today = local_today(now, settings)
-    found = []
-    for path, _relative in member_files(settings):
-        data = read_front_matter(path)
-        if data.get("consent") is not True:
-            continue
-        item = reconfirmation_problem(display_path(str(path), settings["PATH"]),
-                                      _date_or_none(data.get("reconfirmed")), today, settings)
-        if item is not None:
-            found.append(item)
-    return found
 
 
 def unpublished_profiles(settings: Mapping[str, Any]) -> list[Problem]:

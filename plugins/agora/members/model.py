@@ -20,7 +20,6 @@ from agora.content.schema import (
     known_keys,
     make_schema,
     read_front_matter,
-    register_content_type,
 )
 from agora.members.avatars import AvatarImage, avatar_problem, initials, initials_hue
 from agora.problems import Problem, problem
@@ -158,7 +157,7 @@ class Member(AgoraContent):
     ``upcoming_events``, ``past_events`` and ``forum`` (activity on the forum).
     """
 
-    default_template = "member"
+    default_template = "agora/member"
 
     def __init__(self, *args: Any, **kwargs: Any):
         metadata = kwargs.get("metadata")
@@ -221,7 +220,5 @@ class Member(AgoraContent):
                 if links.get(kind)]
 
 
-register_content_type(ContentType(
-    "member", MEMBER, paths_setting="MEMBER_PATHS", keys=load_member_keys,
-    extra={"validate": validate_member},
-))
+CONTENT_TYPE = ContentType("member", MEMBER, paths_setting="MEMBER_PATHS",
+                           keys=load_member_keys, validate=validate_member)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from agora.forum.snapshot import parse_instant
+from agora.clock import instant_or_none
 from agora.members.avatars import initials
 from agora.members.checks import add_months
+from agora.urls import ForumUrls
 
 ROLE_ORDER = ("ambassador", "moderator", "expert", "organiser", "staff", "newcomer", "member")
 
@@ -141,7 +142,7 @@ class Contributor:
 def top_contributors(
     directory: Sequence[Mapping[str, Any]],
     members_by_discourse: Mapping[str, Any],
-    forum_url: str,
+    forum: ForumUrls,
     limit: int = 5,
     withheld_usernames: Iterable[str] = (),
     avatar_url: Callable[[str | None], str | None] | None = None,
@@ -153,7 +154,6 @@ def top_contributors(
     lapsed consent) are left out altogether.
     """
     withheld = {u.lower() for u in withheld_usernames}
-    base = forum_url.rstrip("/")
     people = []
     for entry in directory:
         username = str(entry.get("username") or "").strip()
@@ -165,7 +165,7 @@ def top_contributors(
             name=member.name if member is not None else str(entry.get("name") or username),
             likes_received=int(entry.get("likes_received") or 0),
             post_count=int(entry.get("post_count") or 0),
-            forum_url=f"{base}/u/{username}",
+            forum_url=forum.user(username),
             member=member,
             avatar_url=(avatar_url(entry.get("avatar")) if avatar_url and member is None
                         else None),
@@ -189,7 +189,7 @@ class ForumStats:
 
 
 
-def forum_stats(username: str, users: Mapping[str, Mapping[str, Any]], forum_url: str
+def forum_stats(username: str, users: Mapping[str, Mapping[str, Any]], forum: ForumUrls
                 ) -> ForumStats | None:
     """Posts, likes received, badges and last activity of ``username`` (None if not synced)."""
     wanted = username.lower()
@@ -197,11 +197,11 @@ def forum_stats(username: str, users: Mapping[str, Mapping[str, Any]], forum_url
     if profile is None:
         return None
     badges = [b for b in (profile.get("badges") or []) if isinstance(b, Mapping) and b.get("name")]
-    last = (parse_instant(profile.get("last_seen_at"))
-            or parse_instant(profile.get("last_posted_at")))
+    last = (instant_or_none(profile.get("last_seen_at"))
+            or instant_or_none(profile.get("last_posted_at")))
     return ForumStats(
         username=str(profile.get("username") or username),
-        url=str(profile.get("url") or f"{forum_url.rstrip('/')}/u/{username}"),
+        url=str(profile.get("url") or forum.user(username)),
         post_count=profile.get("post_count"),
         likes_received=profile.get("likes_received"),
         badges=sorted(badges, key=lambda b: str(b.get("granted_at") or "")),
@@ -256,14 +256,3 @@ def latest_spotlight(articles: Iterable[Any], members_by_slug: Mapping[str, Any]
         if member is not None:
             return Spotlight(article, member)
     return None
-
-
-def events_by_member(events: Iterable[Any]) -> dict[str, list[Any]]:
-    """Member slug -> events they host or speak at, in start order."""
-    found: dict[str, list[Any]] = {}
-    for event in events:
-        people = list(getattr(event, "hosts", None) or []) + list(
-            getattr(event, "speakers", None) or [])
-        for slug in dict.fromkeys(str(p) for p in people):
-            found.setdefault(slug, []).append(event)
-    return {slug: sorted(items, key=lambda e: e.start) for slug, items in found.items()}

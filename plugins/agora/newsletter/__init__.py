@@ -6,19 +6,21 @@ from typing import Any
 
 from pelican import signals
 
-from agora.core.hub import TemplatePagesGenerator
+from agora.capability import Capability
+from agora.core.pages import StandalonePagesGenerator
 
 
-class NewsletterGenerator(TemplatePagesGenerator):
-    pages = (("newsletter", "newsletter/index.html"),)
-
-    def prepare(self) -> None:
-        self.context["newsletter_options"] = self.settings.get("AGORA_NEWSLETTER", {})
+class NewsletterGenerator(StandalonePagesGenerator):
+    pages = (("agora/newsletter", "newsletter"),)
 
 
 def get_generators(pelican: Any) -> type:
     return NewsletterGenerator
 
 
+CAPABILITY = Capability("agora.newsletter",
+                        receivers=((signals.get_generators, get_generators),))
+
+
 def register() -> None:
-    signals.get_generators.connect(get_generators)
+    CAPABILITY.register()

@@ -1,0 +1,40 @@
+"""``output/build.json``: what a build did, what it found, and when the site next changes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from datetime import UTC
+from typing import Any
+
+import agora
+from agora.state import build_state
+
+
+def write_build_report(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Write ``output/build.json``: counts, problems and when the site next changes.
+
+    A scheduler reads ``next_change`` to rebuild exactly when an event starts or
+    ends or a scheduled post goes live.
+    """
+    state = build_state(settings)
+    if state is None:
+        return {}
+    upcoming = state.next_change
+    report = {
+        "agora_version": agora.__version__,
+        "built_at": state.now.isoformat(),
+        "next_change": upcoming[0].astimezone(UTC).isoformat() if upcoming else None,
+        "next_change_reason": upcoming[1] if upcoming else None,
+        "counts": dict(sorted(state.counts.items())),
+        "errors": state.errors,
+        "warnings": state.warnings,
+        **state.report,
+    }
+    path = os.path.join(settings["OUTPUT_PATH"], "build.json")
+    os.makedirs(settings["OUTPUT_PATH"], exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, indent=2, ensure_ascii=False, sort_keys=False)
+        handle.write("\n")
+    return report

@@ -1,0 +1,124 @@
+"""What the hub knows of events: dated sessions and listings, computed once per build.
+
+:class:`EventsView` is the events capability's slot of the hub model
+(``hub.events``). Templates, the member profiles, the onboarding path, the
+feeds and the newsletter read it; none of them expands a recurrence again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agora.events.model import Event
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One dated session of an event, as listings show it.
+
+    Reads through to its event (``item.title``, ``item.url``...), so templates
+    treat a session of a weekly meetup and a one-off workshop alike.
+    """
+
+    event: Event
+    start: datetime
+    end: datetime
+    live: bool = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "event" or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.event, name)
+
+    @property
+    def end_utc(self) -> str:
+        return self.end.astimezone(UTC).isoformat()
+
+    @property
+    def start_utc(self) -> str:
+        return self.start.astimezone(UTC).isoformat()
+
+    def sort_key(self) -> tuple[datetime, str]:
+        return self.start.astimezone(UTC), self.event.slug
+
+
+@dataclass(frozen=True)
+class EventFormat:
+    """A format with events: its listing and calendar, and how many are coming."""
+
+    name: str
+    upcoming: int
+    count: int
+    url: str
+    ics_url: str
+
+
+@dataclass(frozen=True)
+class EventTag:
+    name: str
+    ics_url: str
+
+
+def by_month(sessions: Iterable[Occurrence], zone: ZoneInfo
+             ) -> list[tuple[date, list[Occurrence]]]:
+    """Sessions grouped by month, in the site's zone (what readers of the listing live in)."""
+    months: dict[date, list[Occurrence]] = {}
+    for item in sessions:
+        local = item.start.astimezone(zone)
+        months.setdefault(date(local.year, local.month, 1), []).append(item)
+    return list(months.items())
+
+
+@dataclass
+class EventsView:
+    """Published events of the build and their sessions around "now".
+
+    ``upcoming`` has one entry per event (its next or current session),
+    ``sessions`` every session within the expansion window, ``past`` one entry
+    per finished event (its last session), most recent first.
+    """
+
+    events: list[Event]
+    upcoming: list[Occurrence]
+    sessions: list[Occurrence]
+    past: list[Occurrence]
+    zone: ZoneInfo
+    formats: list[EventFormat] = field(default_factory=list)
+    tags: list[EventTag] = field(default_factory=list)
+    calendar_url: str = ""
+    webcal_url: str = ""
+
+    @property
+    def upcoming_by_month(self) -> list[tuple[date, list[Occurrence]]]:
+        return by_month(self.sessions, self.zone)
+
+    @property
+    def past_by_year(self) -> list[tuple[int, list[Occurrence]]]:
+        years = sorted({o.start.year for o in self.past}, reverse=True)
+        return [(year, [o for o in self.past if o.start.year == year]) for year in years]
+
+    def of_format(self, name: str) -> tuple[list[Occurrence], list[Occurrence]]:
+        """(upcoming sessions, past events) of one format."""
+        return ([o for o in self.sessions if o.format == name],
+                [o for o in self.past if o.format == name])
+
+    def by_member(self) -> dict[str, list[Occurrence]]:
+        """Member slug -> sessions they host or speak at (next session, or the last one)."""
+        found: dict[str, list[Occurrence]] = {}
+        for item in [*self.upcoming, *self.past]:
+            for slug in dict.fromkeys([*item.hosts, *item.speakers]):
+                found.setdefault(slug, []).append(item)
+        return found
+
+    def coming(self, start: datetime, end: datetime) -> list[Occurrence]:
+        """Sessions starting in ``[start, end)``, soonest first (recurring ones included)."""
+        return [o for o in self.sessions if start <= o.start < end]
+
+    def announced_between(self, start: datetime | None, end: datetime) -> list[Event]:
+        """Events whose page was published (``date``) in ``(start, end]``."""
+        return [e for e in self.events
+                if (start is None or e.date > start) and e.date <= end]
