@@ -45,7 +45,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,7 +87,8 @@ def file_stamp(path: str) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def folder_stamps(root: str | Path, skip: set[str] = frozenset()) -> list[tuple[str, int, int]]:
+def folder_stamps(root: str | Path, skip: Collection[str] = frozenset()
+                  ) -> list[tuple[str, int, int]]:
     """(relative path, mtime, size) of every file below ``root`` except ``skip``."""
     stamps: list[tuple[str, int, int]] = []
     base = str(root)
@@ -229,7 +230,8 @@ def decide(settings: Mapping[str, Any], context: Mapping[str, Any], now: Any) ->
 
     if previous is None:
         return full("no previous build")
-    before = previous.get("global") if isinstance(previous.get("global"), dict) else {}
+    raw_global = previous.get("global")
+    before = raw_global if isinstance(raw_global, dict) else {}
     changed = [part for part, value in fingerprint.items() if before.get(part) != value]
     if changed:
         return full("changed: " + ", ".join(changed))

@@ -33,7 +33,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -166,7 +166,8 @@ def prefetch(generators: list[Any], workers: int) -> int:
         return 0
     by_path = {path: generators[index] for index, _, path in jobs}
     context = multiprocessing.get_context("fork")
-    processes, connections = [], []
+    processes: list[Any] = []
+    connections: list[Connection] = []
     stored = 0
     try:
         for number in range(workers):
@@ -179,9 +180,10 @@ def prefetch(generators: list[Any], workers: int) -> int:
             processes.append(process)
             connections.append(receiving)
         while connections:
-            for connection in wait(connections):
+            for ready in wait(connections):
+                connection = cast(Connection, ready)
                 try:
-                    result = connection.recv()
+                    result: Any = connection.recv()
                 except EOFError:  # a worker died: its remaining files are read serially
                     result = DONE
                 if result == DONE:

@@ -7,8 +7,9 @@ A problem names the file, the field, what was expected and what was found::
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 # "note": worth telling an editor (agora check), not a problem (never a warning or error).
@@ -35,7 +36,7 @@ class Problem:
     expected: str
     found: str = ""
     severity: Severity = "error"
-    line: int | None = field(default=None, compare=False)
+    line: int | None = dataclasses.field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -76,7 +77,7 @@ class ContentError(Exception):
 class ProblemLog:
     """Problems found during one build, for strict mode and the build report."""
 
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
 
     def add(self, item: Problem, *, log: bool = True) -> None:
         if item in self.problems:

@@ -11,7 +11,7 @@ dict. An invalid or unknown ``AGORA_*`` setting fails with a message naming it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
@@ -261,10 +261,14 @@ class Setting:
     doc: str
 
 
+def _default(item: Field[Any]) -> Any:
+    factory = item.default_factory
+    return factory() if callable(factory) else item.default
+
+
 SETTINGS: tuple[Setting, ...] = tuple(
-    Setting(PREFIX + item.name.upper(), item.name,
-            item.default if item.default is not MISSING else item.default_factory(),  # type: ignore[misc]
-            item.metadata["check"], item.metadata["doc"])
+    Setting(PREFIX + item.name.upper(), item.name, _default(item), item.metadata["check"],
+            item.metadata["doc"])
     for item in fields(Options)
 )
 _NAMES = frozenset(s.name for s in SETTINGS)

@@ -14,6 +14,9 @@ def items(page, selector="[data-upcoming] li.event-item"):
 
 def test_upcoming_are_soonest_first_and_never_past(events_site):
     listed = items(events_site.html("events/"))
+    titles = [title for _, title, _ in listed]
+    assert titles[:3] == ["Atelier en cours", "Tour d'arrosage", "Tour d'arrosage"]
+    assert {"Café du mardi", "Visite du jardin Papineau", "Balade annulée"} <= set(titles)
     starts = [datetime.fromisoformat(start) for start, _, _ in listed]
     assert starts == sorted(starts)
     now = datetime.fromisoformat(NOW)

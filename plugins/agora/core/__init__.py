@@ -101,7 +101,8 @@ def schedule_articles(generator: Any) -> None:
     now = clock.now(generator.settings)
 
     def split(items: list[Any]) -> tuple[list[Any], list[Any]]:
-        live, waiting = [], []
+        live: list[Any] = []
+        waiting: list[Any] = []
         for item in items:
             (waiting if getattr(item, "date", None) and item.date > now else live).append(item)
         return live, waiting

@@ -132,8 +132,8 @@ class EventsGenerator(ContentTypeGenerator):
         now, urls = self.now, self.urls
         sessions = sorted((Occurrence(e, s, t, s <= now < t) for e in listed
                            for s, t in e.sessions), key=Occurrence.sort_key)
-        upcoming = sorted((Occurrence(e, *e.next_session, e.is_live) for e in listed
-                           if e.next_session), key=Occurrence.sort_key)
+        upcoming = sorted((Occurrence(e, e.next_session[0], e.next_session[1], e.is_live)
+                           for e in listed if e.next_session), key=Occurrence.sort_key)
         past = sorted((Occurrence(e, *(e.last_session or (e.start, e.end))) for e in listed
                        if e.is_past), key=Occurrence.sort_key, reverse=True)
         formats = [EventFormat(f, sum(1 for o in upcoming if o.format == f),

@@ -219,6 +219,10 @@ class Event(AgoraContent):
     """
 
     default_template = "agora/event"
+    # set from the front matter by Pelican, then localized in __init__
+    start: datetime
+    end: datetime
+    previous_start: datetime | None
 
     def __init__(self, *args: Any, **kwargs: Any):
         metadata = dict(kwargs.get("metadata") or (args[1] if len(args) > 1 else {}))
@@ -235,8 +239,9 @@ class Event(AgoraContent):
         self.timezone = times.zone.key
         self.start, self.end = times.start, times.end
         self.duration = self.end - self.start
-        if getattr(self, "previous_start", None):
-            self.previous_start = localize(self.previous_start, times.zone)
+        previous = getattr(self, "previous_start", None)
+        if previous is not None:
+            self.previous_start = localize(previous, times.zone)
         if not hasattr(self, "date"):
             self.date = self.start  # feeds and sorting treat the start as the date
         self.format = getattr(self, "format", "other")
@@ -248,7 +253,7 @@ class Event(AgoraContent):
         raw_rule = getattr(self, "rrule", None)
         self.rule = normalize_rule(raw_rule, self.start) if raw_rule else None
         self.excluded = exdate_moments(list(getattr(self, "exdates", []) or []), self.start)
-        self.migrated_from = None  # the article, for events read from pelican-events metadata
+        self.migrated_from: Any = None  # the article, for events from pelican-events metadata
         self.calendar_extra: dict[str, Any] = {}
 
     @property

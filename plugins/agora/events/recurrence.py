@@ -13,8 +13,9 @@ window and by :data:`MAX_OCCURRENCES`: a rule without end never runs away.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from itertools import islice
+from typing import Any
 
 import recurring_ical_events
 from dateutil.rrule import rrulestr
@@ -114,7 +115,7 @@ def add_schedule(component: VEvent, start: datetime, end: datetime, rule: str | 
             component.add("exdate", sorted(excluded))
 
 
-def _query(start: datetime, end: datetime, rule: str, excluded: list[datetime]) -> object:
+def _query(start: datetime, end: datetime, rule: str, excluded: list[datetime]) -> Any:
     calendar = Calendar()
     component = VEvent()
     component.add("uid", "series")
@@ -123,9 +124,11 @@ def _query(start: datetime, end: datetime, rule: str, excluded: list[datetime]) 
     return recurring_ical_events.of(calendar)
 
 
-def _span(component: VEvent, zone: object) -> tuple[datetime, datetime]:
-    begin = component["DTSTART"].dt
-    finish = component["DTEND"].dt if "DTEND" in component else begin + component.duration
+def _span(component: VEvent, zone: tzinfo | None) -> tuple[datetime, datetime]:
+    # every session is built from aware start/end date-times (add_schedule), never dates
+    begin: datetime = component.decoded("DTSTART")
+    finish: datetime = (component.decoded("DTEND") if "DTEND" in component
+                        else begin + component.duration)
     return begin.astimezone(zone), finish.astimezone(zone)
 
 
@@ -134,7 +137,7 @@ def expand(start: datetime, end: datetime, rule: str, excluded: list[datetime],
            limit: int = MAX_OCCURRENCES) -> list[tuple[datetime, datetime]]:
     """Sessions overlapping [earliest, latest), at most ``limit``, in start order."""
     query = _query(start, end, rule, excluded)
-    spans = [_span(c, start.tzinfo) for c in query.between(earliest, latest)]  # type: ignore[attr-defined]
+    spans = [_span(c, start.tzinfo) for c in query.between(earliest, latest)]
     spans.sort()
     return spans[:limit]
 
@@ -143,7 +146,7 @@ def next_after(start: datetime, end: datetime, rule: str, excluded: list[datetim
                moment: datetime) -> tuple[datetime, datetime] | None:
     """The first session starting at or after ``moment`` (None when the series is over)."""
     query = _query(start, end, rule, excluded)
-    for component in islice(query.after(moment), MAX_OCCURRENCES):  # type: ignore[attr-defined]
+    for component in islice(query.after(moment), MAX_OCCURRENCES):
         span = _span(component, start.tzinfo)
         if span[0] >= moment:
             return span

@@ -65,14 +65,12 @@ def reconfirmation_problem(path: str, reconfirmed: date | None, today: date,
     status = reconfirmation(reconfirmed, settings)
     if not status.is_stale(today):
         return None
-    if status.reconfirmed is None:
+    if status.reconfirmed is None or status.hide_on is None:
         return problem(path, "reconfirmed", f"expected the date the member last confirmed the "
                        f"public profile (asked again every {months} months)",
                        found_text="nothing", severity="warning")
-    if status.is_hidden(today):
-        consequence = f"the profile left the directory on {status.hide_on.isoformat()}"
-    else:
-        consequence = f"the profile leaves the directory on {status.hide_on.isoformat()}"
+    verb = "left" if status.is_hidden(today) else "leaves"
+    consequence = f"the profile {verb} the directory on {status.hide_on.isoformat()}"
     return problem(path, "reconfirmed", f"expected a reconfirmation within the last {months} "
                    f"months ({consequence}; ask the member again)",
                    status.reconfirmed.isoformat(), severity="warning")

@@ -110,7 +110,8 @@ def new_members(members: Iterable[Any], today: date) -> list[Any]:
 
 def next_changes(members: Iterable[Any], today: date, weeks: int = 4) -> list[date]:
     """Days on which the anniversary and new-member lists change (for ``next_change``)."""
-    days = {add_months(today.replace(day=1), 1)}  # a new month: new "new members"
+    members = list(members)
+    days = {add_months(today.replace(day=1), 1)} if members else set()  # new month, new list
     for member in members:
         since = getattr(member, "since", None)
         upcoming = next_anniversary(since, today) if isinstance(since, date) else None
@@ -182,7 +183,7 @@ class ForumStats:
     url: str
     post_count: int | None = None
     likes_received: int | None = None
-    badges: list[dict[str, Any]] = field(default_factory=list)
+    badges: list[Mapping[str, Any]] = field(default_factory=list)
     last_active: datetime | None = None
     title: str = ""
 
