@@ -97,6 +97,14 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 @pytest.fixture(scope="session")
+def published_demo(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The demo hub as `make publish` builds it (publishconf: absolute URLs, strict)."""
+    root = tmp_path_factory.mktemp("publish")
+    shutil.copytree(REPO / "content", root / "content")
+    return build(root, settings_file=REPO / "publishconf.py")
+
+
+@pytest.fixture(scope="session")
 def make_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Site]:
     """Build a small site from ``files`` (path -> text), with settings overrides."""
 

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-
 import feedparser
 import pytest
-
-from tests.conftest import REPO, build
 
 PUBLIC = "https://jardiniers-du-partage.example"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
-    root = tmp_path_factory.mktemp("publish")
-    shutil.copytree(REPO / "content", root / "content")
-    return build(root, settings_file=REPO / "publishconf.py")
+def published(published_demo):
+    return published_demo
 
 
 def test_links_are_absolute(published):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -87,6 +87,11 @@ def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:
 def today(settings: Mapping[str, Any]) -> date:
     """The calendar day it is in the site's zone, on the build's clock."""
     return now(settings).astimezone(site_zone(settings)).date()
+
+
+def aware(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment`` with a zone: a naive date (a site without ``TIMEZONE``) is read in ``zone``."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def local_midnight(day: date, settings: Mapping[str, Any]) -> datetime:

@@ -17,7 +17,10 @@ everything else is linked through :mod:`agora.urls`, which reads the
 | forum, newsletter | ``/forum/`` (and ``/forum/avatars/...``, ``/forum/images/...``), |
 |                   | ``/newsletter/`` |
 | home, not found | ``/``, ``/404.html`` |
-| feeds | ``/feeds/all.atom.xml``, ``/feeds/<category>.atom.xml`` |
+| feeds | ``/feeds/`` (list, ``agora.opml``), ``/feeds/all.atom.xml``, ``all.rss.xml``, |
+|       | ``all-<lang>.atom.xml``, ``<category>.atom.xml``, ``tag/<t>.atom.xml``, |
+|       | ``series/<s>.atom.xml``, ``author/<member>.atom.xml``, ``events.atom.xml``, |
+|       | ``forum.atom.xml``, ``newsletter.atom.xml`` |
 | other languages | the same paths under ``/<lang>/`` |
 """
 
@@ -122,15 +125,25 @@ PAGINATION_PATTERNS = (
 )
 DEFAULT_PAGINATION = 10
 
-# --- feeds (Pelican's own writer; absolute URLs come from publishconf's FEED_DOMAIN) ---
+# --- feeds (agora.feeds writes them with feedgen; Pelican's own feed writer is off) ---
+# Pelican's setting names, so a site's existing feed URLs keep their subscribers;
+# None turns a feed off. The default language's articles are in all.*, each other
+# language's in all-<lang>.*.
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
+TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
-CATEGORY_FEED_RSS = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-TRANSLATION_FEED_ATOM = None
-TRANSLATION_FEED_RSS = None
+TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"  # members who consented only
+SERIES_FEED_ATOM = "feeds/series/{slug}.atom.xml"
+EVENTS_FEED_ATOM = "feeds/events.atom.xml"
+FORUM_FEED_ATOM = "feeds/forum.atom.xml"
+NEWSLETTER_FEED_ATOM = "feeds/newsletter.atom.xml"
+FEED_MAX_ITEMS = 20
+# The list of every feed and calendar, and the same as OPML for feed readers
+FEEDS_URL = "feeds/"
+FEEDS_SAVE_AS = "feeds/index.html"
+FEEDS_OPML_SAVE_AS = "feeds/agora.opml"
 
 # --- rendering ---
 THEME = "theme"
@@ -167,6 +180,7 @@ PLUGINS = [
     "agora.charter",
     "agora.forum.plugin",
     "agora.newsletter",
+    "agora.feeds",  # after the capabilities whose content it syndicates
     "agora.incremental",  # previews re-render only the pages an edit changed
     "agora.prefetch",  # content files are parsed on every core
 ]

@@ -9,6 +9,8 @@ feeds, the newsletter and other plugins read those slots::
     hub.members    MembersView  consenting, listed members and recognition (agora.members)
     hub.forum      ForumView    forum activity from the snapshot (agora.forum.plugin)
     hub.charter    CharterView  charter pages in force, onboarding pages (agora.charter)
+    hub.feeds      FeedsView    every feed and calendar, to link and list (agora.feeds)
+    hub.newsletter NewsletterView  the digest issues published so far (agora.newsletter)
 
 A slot is None when its capability is not in ``PLUGINS`` (or, for the forum,
 when there is no snapshot): readers check before use. The questions the digest
@@ -32,8 +34,10 @@ if TYPE_CHECKING:
     from agora.charter.view import CharterView
     from agora.content.types import Series
     from agora.events.view import EventsView
+    from agora.feeds.model import FeedsView
     from agora.forum.view import ForumView
     from agora.members.view import MembersView
+    from agora.newsletter.view import NewsletterView
 
 
 def _newest_first(items: Iterable[Any]) -> list[Any]:
@@ -79,6 +83,8 @@ class Hub:
     members: MembersView | None = None
     forum: ForumView | None = None
     charter: CharterView | None = None
+    feeds: FeedsView | None = None
+    newsletter: NewsletterView | None = None
 
     @property
     def today(self) -> date:

@@ -81,6 +81,15 @@ class Urls:
     def _format(self, pattern: str, lang: str | None, params: Mapping[str, Any]) -> str:
         return pattern.format(lang=lang or self.default_lang, **params)
 
+    def feed(self, key: str, **params: Any) -> str | None:
+        """Where a feed is written, from a Pelican-style feed setting (``FEED_ALL_ATOM``,
+        ``CATEGORY_FEED_ATOM``, ``EVENTS_FEED_ATOM``...); None when the site turns it off.
+
+        The path doubles as the feed's URL, as in Pelican.
+        """
+        pattern = self.settings.get(key, getattr(defaults, key, None))
+        return str(pattern).format(**params) if pattern else None
+
     # -- absolute addresses ---------------------------------------------------------------
 
     @property
@@ -119,6 +128,17 @@ class Urls:
         name = re.sub(r"[^a-z0-9]+", "-",
                       str(self.settings.get("SITENAME") or "agora").lower()).strip("-")
         return f"{name or 'agora'}.invalid"
+
+    def identity(self, url: str) -> str:
+        """An id for what ``url`` names that never changes (feed entries, feeds).
+
+        The public URL when the site has one; a tag URI (RFC 4151) on the stable
+        host name otherwise.
+        """
+        base = self.identity_base
+        if base:
+            return f"{base}/{url.lstrip('/')}"
+        return f"tag:{self.identity_host},2026:/{url.lstrip('/')}"
 
     def absolute(self, url: str) -> str:
         """``url`` (relative to the site root) made absolute on the public site."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -50,6 +50,16 @@ def load_catalogs(theme_path: str | Path) -> dict[str, gettext.NullTranslations]
         for po in sorted(root.glob("*/LC_MESSAGES/messages.po")):
             catalogs[po.parent.parent.name] = load_catalog(po)
     return catalogs
+
+
+def catalogs_for(settings: Mapping[str, Any]) -> Callable[[str], gettext.NullTranslations]:
+    """The theme's catalogs by language, for strings outside templates (calendars, feeds)."""
+    return Translator(load_catalogs(settings["THEME"])).for_lang
+
+
+def gettext_for(settings: Mapping[str, Any], lang: str) -> Callable[[str], str]:
+    """Interface strings in ``lang`` outside templates (calendars, feeds, email)."""
+    return catalogs_for(settings)(lang).gettext
 
 
 def page_lang(context: Mapping[str, Any]) -> str:

@@ -34,17 +34,22 @@ def get_generators(pelican: Any) -> type:
     return EventsGenerator
 
 
-@pass_context
-def zone_name(context: Any, moment: datetime | None) -> str:
-    """"heure normale d’Europe centrale, UTC+01:00": the zone of a time, in the page's language."""
+def describe_zone(moment: datetime | None, lang: str) -> str:
+    """"heure normale d’Europe centrale, UTC+01:00": the zone of a time, in ``lang``."""
     if moment is None or moment.tzinfo is None:
         return ""
     offset = moment.utcoffset()
     minutes = int(offset.total_seconds() // 60) if offset is not None else 0
     sign = "+" if minutes >= 0 else "−"
     hours, rest = divmod(abs(minutes), 60)
-    name = get_timezone_name(moment, width="long", locale=page_lang(context).replace("-", "_"))
+    name = get_timezone_name(moment, width="long", locale=lang.replace("-", "_"))
     return f"{name}, UTC{sign}{hours:02d}:{rest:02d}"
+
+
+@pass_context
+def zone_name(context: Any, moment: datetime | None) -> str:
+    """The ``event_zone_name`` filter: :func:`describe_zone` in the page's language."""
+    return describe_zone(moment, page_lang(context))
 
 
 def in_zone(moment: datetime | None, zone: str | None) -> datetime | None:

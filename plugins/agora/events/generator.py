@@ -19,7 +19,7 @@ from pelican.utils import slugify
 from agora import clock
 from agora.content.generator import ContentTypeGenerator
 from agora.content.reader import display_path
-from agora.core import i18n
+from agora.core.i18n import gettext_for
 from agora.events import ics, jsonld
 from agora.events.migration import events_from_articles
 from agora.events.model import FORMATS, Event
@@ -31,12 +31,6 @@ from agora.state import BuildState, build_state, report
 from agora.urls import urls_of
 
 Span = tuple[datetime, datetime]
-
-
-def gettext_for(settings: Mapping[str, Any], lang: str) -> Callable[[str], str]:
-    """Interface strings for calendars and links, from the theme's catalogs."""
-    catalogs = i18n.load_catalogs(settings["THEME"])
-    return i18n.Translator(catalogs).for_lang(lang).gettext
 
 
 class EventsGenerator(ContentTypeGenerator):

@@ -21,13 +21,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 from icalendar import Calendar, Timezone, vDuration, vText
 from icalendar import Event as VEvent
 
 import agora
 from agora.events.recurrence import add_schedule, is_bounded
+from agora.urls import urls_of
 
 ICAL_STATUS = {"cancelled": "CANCELLED", "postponed": "TENTATIVE"}  # others: CONFIRMED
 REFRESH = timedelta(hours=6)
@@ -37,39 +38,14 @@ Gettext = Callable[[str], str]
 
 # --- addresses ------------------------------------------------------------------
 
-def public_base(settings: Mapping[str, Any]) -> str:
-    """The site's absolute address: calendars and structured data need absolute URLs.
-
-    ``SITEURL`` when it is absolute (production), else ``PUBLIC_SITEURL`` or
-    ``FEED_DOMAIN`` (a local build still points subscribers at the public site);
-    empty when none is known, and then URLs stay relative.
-    """
-    for name in ("SITEURL", "PUBLIC_SITEURL", "FEED_DOMAIN"):
-        value = str(settings.get(name) or "")
-        if value.startswith(("http://", "https://")):
-            return value.rstrip("/")
-    return ""
-
-
 def absolute_url(path: str, settings: Mapping[str, Any]) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    base = public_base(settings)
-    return f"{base}/{path.lstrip('/')}" if base else path
-
-
-def calendar_host(settings: Mapping[str, Any]) -> str:
-    """Right-hand side of every UID: the public host, or a stable name derived from SITENAME."""
-    host = urlparse(public_base(settings)).hostname
-    if host:
-        return host
-    name = re.sub(r"[^a-z0-9]+", "-", str(settings.get("SITENAME") or "agora").lower()).strip("-")
-    return f"{name or 'agora'}.invalid"
+    """Calendars and structured data leave the site: their links are absolute."""
+    return urls_of(settings).absolute(path)
 
 
 def event_uid(event: Any, settings: Mapping[str, Any]) -> str:
     override = event.calendar_extra.get("uid") if getattr(event, "calendar_extra", None) else None
-    return str(override) if override else f"{event.slug}@{calendar_host(settings)}"
+    return str(override) if override else f"{event.slug}@{urls_of(settings).identity_host}"
 
 
 # --- text -----------------------------------------------------------------------
@@ -180,7 +156,7 @@ def build_calendar(events: Iterable[Any], settings: Mapping[str, Any], *, name: 
     """A complete VCALENDAR for ``events`` (sorted by start, then UID: stable bytes)."""
     items = sorted(events, key=lambda e: (e.start.astimezone(UTC), event_uid(e, settings)))
     calendar = Calendar()
-    calendar.add("prodid", f"-//Agora {agora.__version__}//{calendar_host(settings)}//"
+    calendar.add("prodid", f"-//Agora {agora.__version__}//{urls_of(settings).identity_host}//"
                            f"{str(settings.get('DEFAULT_LANG', 'en')).upper()}")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")

@@ -28,6 +28,7 @@ FORMATS = ("webinar", "ama", "live-faq", "meetup", "workshop", "conference", "in
            "social", "other")
 ATTENDANCE = ("online", "in-person", "mixed")
 EVENT_STATUSES = ("scheduled", "cancelled", "postponed", "rescheduled", "moved-online")
+CHANGED_PLANS = EVENT_STATUSES[1:]
 PUBLICATION_STATUSES = ("published", "hidden", "draft", "skip")
 DEFAULT_DURATION = timedelta(hours=1)
 DATE_ONLY_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
@@ -177,6 +178,10 @@ def validate_event(clean: dict[str, Any], path: str, settings: Mapping[str, Any]
         problems.append(problem(path, "previous_start",
                                 "expected the old start of a rescheduled event",
                                 found_text="nothing", severity="warning"))
+    if clean.get("status") in CHANGED_PLANS and "modified" not in clean:
+        problems.append(problem(path, "modified", f"expected the date plans changed for a "
+                                f"{clean['status']} event (feeds and calendars show the "
+                                "change from it)", found_text="nothing", severity="warning"))
     problems += _recurrence_problems(clean, path, times)
     attendance = clean.get("attendance")
     place = clean.get("location") or {}

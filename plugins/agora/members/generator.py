@@ -101,6 +101,9 @@ class MembersGenerator(ContentTypeGenerator):
         self.view = MembersView(
             by_slug={m.slug: m for m in [*self.items, *self.hidden_items]},
             listed=self.listed, withheld_usernames=frozenset(self.withheld_usernames),
+            withheld_slugs=frozenset(slug for slug, info in
+                                     (known_keys("member", self.settings) or {}).items()
+                                     if info.get("unpublishable")),
             today=today, anniversary_weeks=weeks)
         state = build_state(self.settings)
         if state is not None:

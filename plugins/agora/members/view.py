@@ -30,6 +30,8 @@ class MembersView:
     by_slug: dict[str, Member]
     listed: list[Member]
     withheld_usernames: frozenset[str]
+    #: member slugs whose profile may not be published: never named, linked or listed
+    withheld_slugs: frozenset[str]
     today: date
     anniversary_weeks: int
     role_labels: Mapping[str, str] = field(default_factory=lambda: ROLE_GROUP_LABELS)

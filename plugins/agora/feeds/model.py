@@ -1,0 +1,111 @@
+"""What a feed is, before it is written: plain data every stream produces the same way.
+
+A stream (:mod:`agora.feeds.blog`, :mod:`~agora.feeds.events`...) turns a slot
+of the hub model into :class:`Feed` objects; :mod:`agora.feeds.render` writes
+them with feedgen. :class:`FeedsView` is the hub's ``feeds`` slot: every feed
+and calendar of the build, for the ``<link rel="alternate">`` of each page, the
+``/feeds/`` page and the OPML file.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+#: The theme's translations by language (see :func:`agora.core.i18n.catalogs_for`).
+Catalogs = Callable[[str], gettext.NullTranslations]
+MIME = {"atom": "application/atom+xml", "rss": "application/rss+xml", "ics": "text/calendar"}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed. URLs are absolute; ``content_html`` is safe HTML."""
+
+    id: str
+    title: str
+    url: str
+    published: datetime
+    updated: datetime
+    content_html: str = ""
+    summary: str = ""  # plain text
+    authors: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    #: further links: (rel, href, media type, title), e.g. an event's calendar file
+    links: tuple[tuple[str, str, str, str], ...] = ()
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed (or a calendar, written by the events capability) of the hub.
+
+    ``path`` is where it is written and, as in Pelican, its URL relative to the
+    site root; ``page_url`` the HTML page it follows. ``key`` names it for
+    lookups: ``all``, ``all:<lang>``, ``category:<slug>``, ``tag:<slug>``,
+    ``series:<slug>``, ``author:<member>``, ``events``, ``forum``,
+    ``newsletter``, ``calendar``...
+    """
+
+    key: str
+    group: str  # what the /feeds/ page lists it under: blog, events, forum, newsletter
+    title: str
+    description: str
+    path: str
+    page_url: str
+    lang: str
+    format: str = "atom"  # atom, rss or ics
+    entries: tuple[Entry, ...] = ()
+
+    @property
+    def mime(self) -> str:
+        return MIME[self.format]
+
+    @property
+    def updated(self) -> datetime | None:
+        return max((e.updated for e in self.entries), default=None)
+
+
+@dataclass
+class FeedsView:
+    """Every feed and calendar of the build, in the order the /feeds/ page lists them."""
+
+    feeds: list[Feed] = field(default_factory=list)
+    default_lang: str = "en"
+
+    def __post_init__(self) -> None:
+        self._by_key = {f.key: f for f in self.feeds}
+
+    def named(self, key: str) -> Feed | None:
+        return self._by_key.get(key)
+
+    def site(self, lang: str | None = None) -> list[Feed]:
+        """The blog's main feeds in ``lang`` (Atom first, then RSS)."""
+        if lang and lang != self.default_lang:
+            return [f for f in (self.named(f"all:{lang}"),) if f is not None]
+        return [f for f in (self.named("all"), self.named("all:rss")) if f is not None]
+
+    def for_category(self, category: Any) -> Feed | None:
+        return self.named(f"category:{getattr(category, 'slug', category)}")
+
+    def for_tag(self, tag: Any) -> Feed | None:
+        return self.named(f"tag:{getattr(tag, 'slug', tag)}")
+
+    def for_series(self, slug: str | None) -> Feed | None:
+        return self.named(f"series:{slug}") if slug else None
+
+    def for_author(self, slug: str | None) -> Feed | None:
+        return self.named(f"author:{slug}") if slug else None
+
+    def groups(self) -> list[tuple[str, list[Feed]]]:
+        """Feeds by group, groups in first-seen order (for the /feeds/ page and OPML)."""
+        grouped: dict[str, list[Feed]] = {}
+        for item in self.feeds:
+            grouped.setdefault(item.group, []).append(item)
+        return list(grouped.items())
+
+    def written(self) -> Iterable[Feed]:
+        """The feeds this capability writes (calendars are the events capability's)."""
+        return (f for f in self.feeds if f.format != "ics")
