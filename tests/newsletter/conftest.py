@@ -18,7 +18,6 @@ import signal
 import socket
 import sys
 import threading
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -129,11 +128,25 @@ class SmtpSink:
     down_after: int | None = None
     #: Answer 421 (and close) to these message attempts (1-based, counted over all tries).
     drop_attempts: set[int] = field(default_factory=set)
-    #: SIGKILL this pid during the DATA of attempt number ``kill_at`` (before accepting).
+    #: SIGKILL this pid at the ``kill_at``-th MAIL command (message not started yet)
+    #: or DATA (message received, not yet accepted), as ``kill_stage`` says.
     kill_pid: int | None = None
     kill_at: int | None = None
+    kill_stage: str = "DATA"
     attempts: int = 0
+    mails: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str,
+                          mail_options: list[str]) -> str:
+        with self.lock:
+            self.mails += 1
+            if self.kill_stage == "MAIL" and self.mails == self.kill_at and self.kill_pid:
+                os.kill(self.kill_pid, signal.SIGKILL)
+                return "451 4.3.0 sender vanished"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: list[str]) -> str:
@@ -145,7 +158,7 @@ class SmtpSink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.attempts += 1
-            if self.kill_at is not None and self.attempts == self.kill_at and self.kill_pid:
+            if self.kill_stage == "DATA" and self.attempts == self.kill_at and self.kill_pid:
                 os.kill(self.kill_pid, signal.SIGKILL)
                 return "451 4.3.0 sender vanished"
             if self.attempts in self.drop_attempts or (
@@ -168,10 +181,7 @@ class SmtpServer:
 
 @contextlib.contextmanager
 def run_smtp(sink: SmtpSink, **smtp_options: Any) -> Iterator[SmtpServer]:
-    with warnings.catch_warnings():
-        # AUTH without TLS is what the loopback-only password test needs on purpose.
-        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS")
-        controller = Controller(sink, hostname="127.0.0.1", port=free_port(), **smtp_options)
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port(), **smtp_options)
     controller.start()
     try:
         yield SmtpServer("127.0.0.1", controller.port, sink)
@@ -184,6 +194,10 @@ def smtp() -> Iterator[SmtpServer]:
     """A real SMTP server on 127.0.0.1 (no TLS, no AUTH) recording what it accepts."""
     with run_smtp(SmtpSink()) as server:
         yield server
+
+
+#: AUTH without TLS is what the loopback-only password tests need, on purpose.
+PLAIN_AUTH_OK = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
 
 def authenticator(echo_secret: bool = False) -> Callable[..., AuthResult]:

@@ -15,6 +15,7 @@ from agora.newsletter.send import IssueSender, SmtpTransport
 from agora.newsletter.store import NewsletterStore
 from tests.newsletter.conftest import (
     ISSUE_ID,
+    PLAIN_AUTH_OK,
     SMTP_PASSWORD,
     SMTP_USER,
     SmtpSink,
@@ -256,6 +257,7 @@ def test_invalid_settings_are_named(agora, site, store, smtp, monkeypatch, value
     assert smtp.sink.received == []
 
 
+@PLAIN_AUTH_OK
 def test_login_over_plain_smtp_on_loopback(agora, site, store, monkeypatch):
     seed(store, 2)
     sink = SmtpSink()
