@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from agora.newsletter.errors import InvalidSubscriberError, NewsletterError
-from agora.newsletter.privacy import mask_addresses
 from agora.newsletter.store import (
     NewsletterStore,
     check_address,
@@ -96,7 +95,8 @@ def import_csv(store: NewsletterStore, stream: IO[str], source: str = "CSV") -> 
             try:
                 values = _check_line(dict(zip(header, cells, strict=True)))
             except InvalidSubscriberError as exc:
-                report.skipped.append((line, mask_addresses(str(exc))))
+                # The messages show values masked already (see store.check_address).
+                report.skipped.append((line, str(exc)))
                 continue
             action = store.upsert(db, str(values["email"]), name=values["name"],
                                   language=values["language"], status=values["status"])
