@@ -170,3 +170,17 @@ def test_listmonk_templates_keep_content_braces_literal():
 
     assert listmonk_body(Fr(), issue_html) == (  # type: ignore[arg-type]
         f"<p>{GREETING_FR}</p><p>{{{{ \"{{{{\" }}}}x}}}}</p><a href='{{{{ UnsubscribeURL }}}}'>")
+
+
+def test_dry_run_writes_the_requests_and_sends_nothing(agora, site, listmonk, store, tmp_path):
+    folder = tmp_path / "requests"
+    result = send(agora, site, "--dry-run", str(folder))
+    assert result.code == 0, result.err
+    assert "2 listmonk campaign request(s) written" in result.out
+    import json  # noqa: PLC0415
+
+    written = json.loads((folder / "campaign-fr.json").read_text(encoding="utf-8"))
+    assert written == expected_payload(site, "fr", [3])
+    assert len(listmonk.log) == 0 and store.handoffs(ISSUE_ID) == []
+    refused = send(agora, site, "--test", "editor@example.org")
+    assert refused.code == 2 and "--test sends through SMTP" in refused.err

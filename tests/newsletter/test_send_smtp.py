@@ -363,3 +363,56 @@ def test_unknown_issue_lists_the_built_ones(agora, site, env):
     assert result.code == 1
     assert "expected the built issue 2026-12-01 (run the site build first), found no such " \
            "file (built issues: 2026-11-20)" in result.err
+
+
+def test_progress_updates_one_line_on_a_terminal():
+    import io  # noqa: PLC0415
+
+    from agora.newsletter.cli import SendProgress  # noqa: PLC0415
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Tty()
+    progress = SendProgress(ISSUE_ID, stream)
+    for done in range(1, 4):
+        progress(done, 3, done == 2)
+    progress.close()
+    assert stream.getvalue() == ("\r\033[Ksending 2026-11-20: 1/3\r\033[Ksending 2026-11-20: 2/3"
+                                 "\r\033[Ksending 2026-11-20: 3/3\r\033[K")
+
+
+def test_status_shows_deliveries_and_masked_failures(agora, site, store, smtp):
+    seed(store, 3)
+    smtp.sink.refuse.add("sub001@example.org")
+    agora(*send_args(site))
+    result = agora("newsletter", "status", ISSUE_ID)
+    assert result.code == 0
+    assert "issue 2026-11-20: delivered 2, still to send 1, failed last time 1" in result.out
+    assert "failed: s***@example.org: 550 5.1.1 <s***@example.org>" in result.out
+    assert "sub001" not in result.out
+
+
+def test_interrupting_keeps_what_was_delivered(site, store, env, monkeypatch, capsys):
+    from agora.newsletter import cli  # noqa: PLC0415
+
+    seed(store, 4)
+    calls = []
+
+    class Interrupting:
+        def open(self) -> None: ...
+        def close(self) -> None: ...
+
+        def send(self, envelope_from: str, recipient: str, data: bytes) -> None:
+            calls.append(recipient)
+            if len(calls) == 3:
+                raise KeyboardInterrupt
+
+    issue = load_issue(site, ISSUE_ID)
+    run = IssueSender(issue, store, SenderSettings.from_env(env), Interrupting(), rate=1000)
+    assert cli._run_sender(run, cli.SendProgress(ISSUE_ID)) == 130
+    captured = capsys.readouterr()
+    assert "sent 2, already delivered (skipped) 0, failed 0" in captured.out
+    assert "interrupted; deliveries so far are recorded, run again to continue" in captured.err
+    assert store.delivered_count(ISSUE_ID) == 2

@@ -71,12 +71,16 @@ def cmd_send(args: argparse.Namespace) -> int:
     try:
         issue = load_issue(Path(args.output), args.issue)
         languages = _languages(args, issue)
+        if args.via == "listmonk":
+            if args.test:
+                print(f"{PROG} send: --test sends through SMTP; with listmonk, use its own "
+                      "test send on the created draft", file=sys.stderr)
+                return EXIT_USAGE
+            return _send_listmonk(args, issue, languages)
         if args.dry_run:
             return _send_dry_run(args, issue)
         if args.test:
             return _send_test(args, issue, languages)
-        if args.via == "listmonk":
-            return _send_listmonk(args, issue, languages)
         if args.lang:
             print(f"{PROG} send: --lang goes with --test or --via listmonk (an SMTP send "
                   "gives each subscriber their own language)", file=sys.stderr)
@@ -218,6 +222,8 @@ def _send_listmonk(args: argparse.Namespace, issue: Any, languages: list[str]) -
         if send_at <= clock.now():
             raise ConfigError("--send-at", "a date-time in the future", repr(args.send_at))
     plan = plan_lists(issue, settings, languages or sorted(issue.editions))
+    if args.dry_run:
+        return _listmonk_dry_run(Path(args.dry_run), issue, plan, sender, send_at)
     with NewsletterStore.open() as store:
         store.check_issue(issue.id, issue.content_sha256(), issue.content_hashes(), "listmonk")
         answer = confirm(f"Create {len(plan)} listmonk campaign(s) for issue {issue.id}?",
@@ -234,6 +240,24 @@ def _send_listmonk(args: argparse.Namespace, issue: Any, languages: list[str]) -
         finally:
             client.close()
     print(report.summary())
+    return EXIT_OK
+
+
+def _listmonk_dry_run(folder: Path, issue: Any, plan: dict[str, list[int]], sender: Any,
+                      send_at: Any) -> int:
+    import json  # noqa: PLC0415
+
+    from agora.newsletter.listmonk import campaign_payload  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    from_email = sender.display if sender else ""
+    for lang, lists in plan.items():
+        payload = campaign_payload(issue, issue.editions[lang], lists, send_at=send_at,
+                                   from_email=from_email)
+        (folder / f"campaign-{lang}.json").write_text(
+            json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"{PROG} send: dry run of issue {issue.id}: {len(plan)} listmonk campaign "
+          f"request(s) written to {folder}, nothing sent, nothing recorded")
     return EXIT_OK
 
 

@@ -88,6 +88,12 @@ class SenderSettings:
     def domain(self) -> str:
         return self.from_address.rpartition("@")[2]
 
+    @property
+    def display(self) -> str:
+        """``Name <address>`` unencoded, as listmonk's ``from_email`` takes it."""
+        return f"{self.from_name} <{self.from_address}>" if self.from_name \
+            else self.from_address
+
     @classmethod
     def from_env(cls, environ: Environ | None = None) -> SenderSettings:
         env = _env(environ)

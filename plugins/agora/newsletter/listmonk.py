@@ -231,7 +231,7 @@ def hand_off(issue: BuiltIssue, store: NewsletterStore, client: ListmonkClient,
                 report.skipped.append((lang, done.campaign_id))
                 continue
             edition = issue.editions[lang]
-            from_email = f"{sender.from_name} <{sender.from_address}>" if sender else ""
+            from_email = sender.display if sender else ""
             payload = campaign_payload(issue, edition, lists, send_at=send_at,
                                        from_email=from_email)
             report.created.append((lang, _create_once(store, client, issue.id, lang,

@@ -138,8 +138,12 @@ class SmtpTransport:
                 f"{ENV_SMTP_USER} / {ENV_SMTP_PASSWORD}: expected credentials {where} accepts, "
                 f"found a refusal ({self._reply(exc.smtp_code, exc.smtp_error)})") from None
         except smtplib.SMTPNotSupportedError as exc:
-            raise DeliveryError(f"{ENV_SMTP_SECURITY}: {where} does not support what the "
-                                f"settings ask for ({self._redact(exc)})") from None
+            if "AUTH" in str(exc):
+                raise DeliveryError(f"{ENV_SMTP_USER}: expected {where} to offer a login "
+                                    "(SMTP AUTH), found none (servers often offer it only "
+                                    f"over TLS: see {ENV_SMTP_SECURITY})") from None
+            raise DeliveryError(f"{ENV_SMTP_SECURITY}: expected {where} to offer STARTTLS, "
+                                "found none (try ssl)") from None
         except ssl.SSLError as exc:
             raise DeliveryError(f"{ENV_SMTP_SECURITY}: expected a TLS connection to {where} "
                                 f"with a valid certificate, found {self._redact(exc)}") from None
