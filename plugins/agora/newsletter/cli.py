@@ -88,6 +88,9 @@ def cmd_send(args: argparse.Namespace) -> int:
         return _send_smtp(args, issue)
     except NewsletterError as exc:
         return _fail("send", exc)
+    except OSError as exc:  # a folder that cannot be written, a full disk...
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail("send", f"{where}{exc.strerror or exc}")
 
 
 def _languages(args: argparse.Namespace, issue: Any) -> list[str]:
@@ -273,9 +276,13 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
             return int(args.subscribers_handler(args, store))
     except NewsletterError as exc:
         return _fail(f"subscribers {args.subscribers_command}", exc)
+    except BrokenPipeError:
+        # `list | head`: the reader is gone; stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
-        return _fail(f"subscribers {args.subscribers_command}",
-                     f"{exc.filename}: {exc.strerror}")
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"subscribers {args.subscribers_command}", f"{where}{exc.strerror}")
 
 
 def _import(args: argparse.Namespace, store: Any) -> int:
@@ -405,7 +412,7 @@ def _register_send(commands: Any) -> None:
                     "AGORA_SMTP_PASSWORD, AGORA_NEWSLETTER_FROM).",
     )
     send.add_argument("issue", metavar="ISSUE", help="issue id, like 2026-11-20")
-    send.add_argument("--output", default="output",
+    send.add_argument("--output", default="output", metavar="DIR",
                       help="the built site's folder (default: output)")
     mode = send.add_mutually_exclusive_group()
     mode.add_argument("--dry-run", metavar="DIR",
