@@ -416,3 +416,24 @@ def test_interrupting_keeps_what_was_delivered(site, store, env, monkeypatch, ca
     assert "sent 2, already delivered (skipped) 0, failed 0" in captured.out
     assert "interrupted; deliveries so far are recorded, run again to continue" in captured.err
     assert store.delivered_count(ISSUE_ID) == 2
+
+
+def test_unsubscribed_during_the_run_is_not_sent_to(site, store, smtp, env):
+    addresses = seed(store, 4)
+    sent: list[str] = []
+    transport = SmtpTransport(SmtpSettings.from_env(env))
+    original = transport.send
+
+    def send_and_unsubscribe_the_last(envelope_from: str, recipient: str, data: bytes) -> None:
+        original(envelope_from, recipient, data)
+        sent.append(recipient)
+        if len(sent) == 1:  # another process handles an unsubscribe meanwhile
+            with NewsletterStore(store.path) as other:
+                other.set_status(other.get(addresses[-1]), "unsubscribed")  # type: ignore[arg-type]
+
+    transport.send = send_and_unsubscribe_the_last  # type: ignore[method-assign]
+    issue = load_issue(site, ISSUE_ID)
+    report = IssueSender(issue, store, SenderSettings.from_env(env), transport, rate=1000).run()
+    assert (report.sent, report.left_meanwhile) == (3, 1)
+    assert "1 address(es) unsubscribed during the run were not sent to" in report.summary()
+    assert set(smtp.sink.by_recipient()) == set(addresses[:3])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -91,6 +92,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     except OSError as exc:  # a folder that cannot be written, a full disk...
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail("send", f"{where}{exc.strerror or exc}")
+    except sqlite3.Error as exc:  # recorded deliveries stay; the message says why it stopped
+        return _fail("send", f"the subscribers database failed: {exc}")
 
 
 def _languages(args: argparse.Namespace, issue: Any) -> list[str]:
@@ -283,6 +286,9 @@ def cmd_subscribers(args: argparse.Namespace) -> int:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         return _fail(f"subscribers {args.subscribers_command}", f"{where}{exc.strerror}")
+    except sqlite3.Error as exc:
+        return _fail(f"subscribers {args.subscribers_command}",
+                     f"the subscribers database failed: {exc}")
 
 
 def _import(args: argparse.Namespace, store: Any) -> int:

@@ -208,12 +208,17 @@ class SendReport:
     to_send: int = 0
     already_delivered: int = 0
     sent: int = 0
+    #: Addresses unsubscribed (elsewhere) after the run started, so not sent to.
+    left_meanwhile: int = 0
     #: (masked address, reason) of each recipient refused during this run.
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [f"issue {self.issue_id}: sent {self.sent}, already delivered (skipped) "
                  f"{self.already_delivered}, failed {len(self.failed)}"]
+        if self.left_meanwhile:
+            lines.append(f"  {self.left_meanwhile} address(es) unsubscribed during the run "
+                         "were not sent to")
         lines += [f"  failed: {address}: {reason}" for address, reason in self.failed]
         if self.failed:
             lines.append("  (failed addresses are tried again on the next run)")
@@ -308,6 +313,11 @@ class IssueSender:
                 self._sleep(wait)
 
     def _deliver(self, subscriber: Subscriber) -> None:
+        current = self.store.get(subscriber.email)
+        if current is None or current.status != "subscribed":
+            # Unsubscribed while this run was going: the list was read when it started.
+            self.report.left_meanwhile += 1
+            return
         edition = self.issue.edition_for(subscriber.language)
         recipient = Recipient(subscriber.email, subscriber.name, subscriber.token)
         message = build_message(self.issue, edition, recipient, self.sender, now=self._clock())
