@@ -441,11 +441,6 @@ class NewsletterStore:
                       "AND s.status = 'subscribed')")
         return int(self._db.execute(query, (issue_id,)).fetchone()[0])
 
-    def delivered_message_ids(self, issue_id: str) -> dict[str, str]:
-        rows = self._db.execute("SELECT email, message_id FROM deliveries WHERE issue_id = ?",
-                                (issue_id,))
-        return {row["email"]: row["message_id"] for row in rows}
-
     def record_delivery(self, issue_id: str, email: str, language: str,
                         message_id: str) -> None:
         """Commit one accepted message (its own transaction: it must survive a crash now)."""
