@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PELICAN_OPTS ?=
 
-.PHONY: html publish serve test lint check bench clean messages
+.PHONY: html publish rollback serve test lint check bench clean messages
 
 $(VENV)/.base: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,9 +24,14 @@ $(VENV)/.dev: $(VENV)/.test pyproject.toml
 html: $(VENV)/.base
 	$(BIN)/pelican content -s pelicanconf.py -o output $(PELICAN_OPTS)
 
-## publish: production build (absolute URLs, strict: any content error fails)
+## publish: production build (absolute URLs, strict: any content error fails) into a
+## fresh folder, swapped in for output/ only when it succeeded; .gz/.br beside text files
 publish: $(VENV)/.base
-	$(BIN)/pelican content -s publishconf.py -o output --fatal errors $(PELICAN_OPTS)
+	$(BIN)/python tools/publish.py --output output -- $(PELICAN_OPTS)
+
+## rollback: put the previous published build (output.previous/) back in output/
+rollback:
+	$(PYTHON) tools/publish.py --output output --rollback
 
 ## serve: preview on http://localhost:8000, rebuilding on every change
 serve: $(VENV)/.dev
