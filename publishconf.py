@@ -6,10 +6,6 @@ staging folder and swaps it in only when the build succeeded.
 
 import os
 import sys
-from typing import Any
-
-import blinker
-from pelican.plugins import granular_signals, precompress
 
 sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403
@@ -33,28 +29,7 @@ DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_LANG_SAVE_AS = ""
 
 
-class PrecompressThisBuild:
-    """pelican-precompress (``.gz`` and ``.br`` beside text files), for this build only.
-
-    The plugin's own ``register()`` connects it to a process-wide signal for good:
-    in a process that runs other builds afterwards (the test suite), it would
-    compress their output too, and a rebuild would keep stale ``.gz`` files. This
-    wrapper runs it only for builds that list this class in ``PLUGINS``.
-    """
-
-    @staticmethod
-    def register() -> None:
-        granular_signals.register()
-        # Strong reference: this settings module is dropped once its settings are read.
-        blinker.signal("compress").connect(_compress_if_listed, weak=False)
-
-
-def _compress_if_listed(pelican: Any) -> None:
-    if PrecompressThisBuild in getattr(pelican, "plugins", ()):
-        precompress.compress_files(pelican)
-
-
-PLUGINS = [*PLUGINS, PrecompressThisBuild]  # noqa: F405
+PLUGINS = [*PLUGINS, "agora.precompress"]  # noqa: F405
 # Web servers send a .gz or .br twin as is (nginx gzip_static/brotli_static, Caddy
 # precompressed): the best compression once, at build time, instead of per request.
 PRECOMPRESS_GZIP = True
