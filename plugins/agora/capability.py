@@ -48,7 +48,11 @@ class Capability:
 
     ``receivers`` are (signal, function) pairs; ``extensions`` add fields to
     another capability's content type (the events plugin teaches articles the
-    pelican-events fields).
+    pelican-events fields). ``complete_hub`` is called with the generators once
+    every generator has read its content and before any page is written, for
+    every active capability in the order of ``PLUGINS``: what one capability
+    derives from the others' slots of the hub (members' events, the onboarding
+    path, the digest, the feeds) is computed there, in a known order.
     """
 
     name: str
@@ -56,6 +60,7 @@ class Capability:
     extensions: tuple[TypeExtension, ...] = ()
     site_checks: tuple[SiteCheck, ...] = ()
     receivers: tuple[tuple[Any, Receiver], ...] = ()
+    complete_hub: Callable[[list[Any]], None] | None = None
 
     def __post_init__(self) -> None:
         # One wrapper per receiver, made once: connecting the same object again (every

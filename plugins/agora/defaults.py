@@ -106,12 +106,20 @@ MEMBERS_URL = "members/"
 MEMBERS_SAVE_AS = "members/index.html"
 # Resized avatars, beside the profile (agora.members)
 MEMBER_AVATAR_SAVE_AS = "members/{slug}/avatar-{size}.webp"
+MEMBER_EMAIL_AVATAR_SAVE_AS = "members/{slug}/avatar-{size}.png"  # for newsletters
 # The forum page, and the avatars and images of forum posts it publishes (agora.forum)
 FORUM_PAGE_URL = "forum/"
 FORUM_PAGE_SAVE_AS = "forum/index.html"
 FORUM_FILE_SAVE_AS = "forum/{path}"
 NEWSLETTER_URL = "newsletter/"
 NEWSLETTER_SAVE_AS = "newsletter/index.html"
+# One issue: its web version, and the two parts of its email (agora.newsletter)
+NEWSLETTER_ISSUE_URL = "newsletter/{slug}/"
+NEWSLETTER_ISSUE_SAVE_AS = "newsletter/{slug}/index.html"
+NEWSLETTER_EMAIL_HTML_SAVE_AS = "newsletter/{slug}/email.html"
+NEWSLETTER_EMAIL_TEXT_SAVE_AS = "newsletter/{slug}/email.txt"
+NEWSLETTER_ISSUE_DATA_SAVE_AS = "newsletter/{slug}/issue.json"
+NEWSLETTER_PATHS = ["newsletter"]  # editorial intros: content/newsletter/<date>.md
 # Earlier versions of a charter page (agora.charter): /charter/v/1.0/
 CHARTER_VERSION_URL = "{slug}/v/{version}/"
 CHARTER_VERSION_SAVE_AS = "{slug}/v/{version}/index.html"

@@ -33,8 +33,8 @@ Signals, and why:
 - ``page_generator_finalized``: every page has been read, so versions can be
   grouped, histories built, translations compared, and the context filled
   before any page is written;
-- ``all_generators_finalized``: upcoming events and member lists exist; the
-  onboarding path is computed from them.
+- when the hub is complete (``Capability.complete_hub``): upcoming events and
+  member lists exist; the onboarding path is computed from them.
 """
 
 from __future__ import annotations
@@ -303,8 +303,8 @@ CAPABILITY = Capability(
     "agora.charter",
     content_types=(CONTENT_TYPE,),
     receivers=((signals.content_object_init, prepare_page),
-               (signals.page_generator_finalized, finalize_pages),
-               (signals.all_generators_finalized, attach_paths)),
+               (signals.page_generator_finalized, finalize_pages)),
+    complete_hub=attach_paths,
 )
 
 

@@ -152,7 +152,7 @@ def is_onboarding(page: Any) -> bool:
 
 
 def attach_paths(generators: Sequence[Any]) -> None:
-    """``all_generators_finalized``: give every onboarding page its path."""
+    """``complete_hub``: give every onboarding page its path."""
     pages_generator = next((g for g in generators if isinstance(g, PagesGenerator)), None)
     state = build_state(pages_generator.settings) if pages_generator is not None else None
     if pages_generator is None or state is None:

@@ -15,7 +15,10 @@ Signals used, and why:
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
 - ``article_generator_finalized``: the blog's slot of the hub model;
-- ``all_generators_finalized``: strict mode stops before anything is written;
+- ``all_generators_finalized``: every generator has read its content; each
+  active capability completes the hub, in the order of ``PLUGINS``
+  (``Capability.complete_hub``), then strict mode stops before anything is
+  written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
 
@@ -28,7 +31,7 @@ from pelican import signals
 from pelican.log import LimitFilter
 
 from agora import clock
-from agora.capability import Capability
+from agora.capability import Capability, active_capabilities
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
 from agora.core import i18n
@@ -129,10 +132,18 @@ def publish_blog(generator: Any) -> None:
     blog.series = load_series(generator.settings)
 
 
-def count_content(generators: list[Any]) -> None:
+def complete_hub(generators: list[Any]) -> None:
+    """``all_generators_finalized``: capabilities derive what needs the others, in order."""
     state = build_state(generators[0].settings) if generators else None
     if state is None:
         return
+    for capability in active_capabilities(generators[0].settings):
+        if capability.complete_hub is not None:
+            capability.complete_hub(generators)
+    count_content(generators, state)
+
+
+def count_content(generators: list[Any], state: BuildState) -> None:
     for generator in generators:
         for name in ("articles", "drafts", "pages", "items"):
             items = getattr(generator, name, None)
@@ -165,7 +176,7 @@ CAPABILITY = Capability(
         (signals.generator_init, on_generator_init),
         (signals.article_generator_pretaxonomy, schedule_articles),
         (signals.article_generator_finalized, publish_blog),
-        (signals.all_generators_finalized, count_content),
+        (signals.all_generators_finalized, complete_hub),
         (signals.finalized, on_finalized),
     ),
 )

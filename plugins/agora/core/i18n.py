@@ -121,6 +121,18 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def format_day(value: date | datetime, lang: str, form: str = "long") -> str:
+    """"3 décembre 2026" in ``lang``: dates outside templates (feeds, newsletter)."""
+    return _format_day(_day(value), form, lang.replace("-", "_"))
+
+
+def format_moment(value: datetime, lang: str) -> str:
+    """"jeudi 3 décembre 2026, 18:00": a time on its own clock, in ``lang``."""
+    locale = lang.replace("-", "_")
+    return f"{_format_day(value.date(), 'full', locale)}, " \
+           f"{format_time(value, format='short', locale=locale)}"
+
+
 @pass_context
 def date_filter(context: Any, value: date | datetime | None, form: str = "long") -> str:
     """``{{ article.date|agora_date }}`` → "3 décembre 2026" on a French page."""

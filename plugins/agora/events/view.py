@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agora.events.model import Event
+from agora.events.recurrence import expand
 
 
 @dataclass(frozen=True)
@@ -114,9 +115,20 @@ class EventsView:
                 found.setdefault(slug, []).append(item)
         return found
 
-    def coming(self, start: datetime, end: datetime) -> list[Occurrence]:
-        """Sessions starting in ``[start, end)``, soonest first (recurring ones included)."""
-        return [o for o in self.sessions if start <= o.start < end]
+    def between(self, start: datetime, end: datetime) -> list[Occurrence]:
+        """Sessions starting in ``[start, end)``, soonest first, recurring ones expanded.
+
+        Computed from each event's rule, so a window before the build's "now" (an
+        issue assembled after its date) is as complete as one after it.
+        """
+        found = []
+        for event in self.events:
+            if event.rule:
+                spans = expand(event.start, event.end, event.rule, event.excluded, start, end)
+            else:
+                spans = [(event.start, event.end)]
+            found += [Occurrence(event, s, t) for s, t in spans if start <= s < end]
+        return sorted(found, key=Occurrence.sort_key)
 
     def announced_between(self, start: datetime | None, end: datetime) -> list[Event]:
         """Events whose page was published (``date``) in ``(start, end]``."""

@@ -12,9 +12,9 @@ Signals used, and why:
 
 - ``generator_init``: Pelican's articles generator would write its own feeds at
   the same URLs; its feed writing is turned off for this build only;
-- ``all_generators_finalized``: every capability has filled its slot of the
-  hub; the feeds are built once (``hub.feeds``), before any page that links
-  them is written;
+- when the hub is complete (``Capability.complete_hub``, listed after every
+  capability it syndicates): the feeds are built once (``hub.feeds``), before
+  any page that links them is written;
 - ``get_generators``: :class:`FeedsGenerator` writes the feed files, the
   ``/feeds/`` page and the OPML file.
 """
@@ -75,7 +75,7 @@ def without_collisions(feeds: list[Feed], settings: Any) -> list[Feed]:
 
 
 def build_feeds(generators: list[Any]) -> None:
-    """``all_generators_finalized``: the hub is complete; every feed is built once."""
+    """``complete_hub``: every feed is built once."""
     settings = generators[0].settings if generators else None
     state = build_state(settings)
     if settings is None or state is None:
@@ -123,8 +123,8 @@ def get_generators(pelican: Any) -> type:
 CAPABILITY = Capability(
     "agora.feeds",
     receivers=((signals.generator_init, pelican_feeds_off),
-               (signals.all_generators_finalized, build_feeds),
                (signals.get_generators, get_generators)),
+    complete_hub=build_feeds,
 )
 
 

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from babel.dates import format_date, format_time
 from markupsafe import escape
 
 from agora.clock import aware
+from agora.core.i18n import format_moment
 from agora.events import describe_zone
 from agora.events.ics import display_title, event_text
 from agora.events.view import Occurrence
@@ -23,13 +23,6 @@ from agora.feeds.model import Catalogs, Entry, Feed
 from agora.hub import Hub
 
 Gettext = Callable[[str], str]
-
-
-def when(start: datetime, lang: str) -> str:
-    """"jeudi 3 décembre 2026, 18:00": a session's start on the event's own clock."""
-    locale = lang.replace("-", "_")
-    return (f"{format_date(start.date(), format='full', locale=locale)}, "
-            f"{format_time(start, format='short', locale=locale)}")
 
 
 def last_change(event: Any) -> datetime:
@@ -45,7 +38,7 @@ def occurrence_html(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) -> 
     place = (gettext("online") if event.effective_attendance == "online"
              else event.place_line or gettext(event.effective_attendance))
     lines = [
-        f"<p><strong>{escape(gettext('When'))}</strong> {escape(when(item.start, lang))} "
+        f"<p><strong>{escape(gettext('When'))}</strong> {escape(format_moment(item.start, lang))} "
         f"({escape(describe_zone(item.start, lang))})</p>",
         f"<p><strong>{escape(gettext('Where'))}</strong> {escape(place)}</p>",
     ]
@@ -66,7 +59,7 @@ def occurrence_entry(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) ->
     published = aware(event.date, event.tz) if isinstance(announced, datetime) else changed
     return Entry(
         id=urls.identity(event.url),
-        title=f"{display_title(event, gettext)} — {when(item.start, lang)}",
+        title=f"{display_title(event, gettext)} — {format_moment(item.start, lang)}",
         url=urls.absolute(event.url),
         published=published,
         updated=changed,

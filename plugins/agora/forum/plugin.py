@@ -3,7 +3,7 @@
 ``get_generators`` adds :class:`ForumGenerator`, which reads the snapshot once
 and publishes the hub's ``forum`` slot (:class:`~agora.forum.view.ForumView`;
 None when there is no snapshot: forum blocks are simply omitted).
-``all_generators_finalized``: once every generator has read its content, each
+When the hub is complete (``Capability.complete_hub``), each
 ``forum_topic`` that articles, pages and events link to is checked against the
 snapshot, whatever the order of ``PLUGINS``.
 """
@@ -84,8 +84,8 @@ def get_generators(pelican: Any) -> type:
 
 CAPABILITY = Capability(
     "agora.forum.plugin",
-    receivers=((signals.get_generators, get_generators),
-               (signals.all_generators_finalized, check_links)),
+    receivers=((signals.get_generators, get_generators),),
+    complete_hub=check_links,
 )
 
 

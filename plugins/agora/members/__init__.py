@@ -4,9 +4,9 @@ Signals used, and why:
 
 - ``get_generators`` adds :class:`~agora.members.generator.MembersGenerator`,
   which reads ``content/members/`` and publishes only consenting profiles;
-- ``all_generators_finalized``: plugin generators run in no fixed order, so
-  what articles, events and the forum say about members is linked here, after
-  every generator has built its context and before any page is written.
+- when the hub is complete (``Capability.complete_hub``, after the forum has
+  published its view): what articles, events and the forum say about members
+  is linked there, before any page is written.
 
 The hub's ``members`` slot (:class:`~agora.members.view.MembersView`) is what
 pages, feeds and the newsletter read; its lists come from
@@ -33,8 +33,8 @@ CAPABILITY = Capability(
     "agora.members",
     content_types=(CONTENT_TYPE,),
     site_checks=(unpublished_profiles,),
-    receivers=((signals.get_generators, get_generators),
-               (signals.all_generators_finalized, link_members)),
+    receivers=((signals.get_generators, get_generators),),
+    complete_hub=link_members,
 )
 
 

@@ -32,6 +32,8 @@ from agora.urls import urls_of
 
 #: Square sizes written for every avatar, in pixels (1x and 2x of the profile picture).
 AVATAR_SIZES = (96, 192)
+#: The PNG copy newsletters show (48 CSS pixels, sharp on 2x screens).
+EMAIL_SIZE = 96
 ACCEPTED_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 #: Bump when the encoding changes, so cached files are re-rendered.
 RENDER_VERSION = "1"
@@ -99,6 +101,8 @@ class AvatarImage:
 
     source: Path
     files: tuple[tuple[int, str], ...]
+    #: a PNG for email, where WebP is not shown everywhere: (size, output path)
+    email: tuple[int, str] | None = None
 
     def url(self, size: int) -> str:
         """The smallest copy at least ``size`` pixels wide (the largest otherwise)."""
@@ -122,11 +126,14 @@ def avatar_image(slug: str, value: str, settings: Mapping[str, Any]) -> AvatarIm
     urls = urls_of(settings)
     return AvatarImage(avatar_source(value, settings),
                        tuple((size, urls.save_as("member_avatar", slug=slug, size=size))
-                             for size in AVATAR_SIZES))
+                             for size in AVATAR_SIZES),
+                       (EMAIL_SIZE, urls.save_as("member_email_avatar", slug=slug,
+                                                 size=EMAIL_SIZE)))
 
 
-def render(source: Path, size: int) -> bytes:
-    """A ``size`` x ``size`` WebP of ``source``: EXIF-rotated, centre-cropped, no metadata."""
+def render(source: Path, size: int, kind: str = "WEBP") -> bytes:
+    """A ``size`` x ``size`` WebP (or PNG) of ``source``: EXIF-rotated, centre-cropped,
+    no metadata."""
     with Image.open(source) as original:
         image = ImageOps.exif_transpose(original)
         has_alpha = image.mode in ("RGBA", "LA") or (
@@ -136,31 +143,38 @@ def render(source: Path, size: int) -> bytes:
         square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS,
                               centering=(0.5, 0.4))
     buffer = io.BytesIO()
-    square.save(buffer, "WEBP", quality=82, method=6)
+    if kind == "PNG":
+        square.save(buffer, "PNG", optimize=True)
+    else:
+        square.save(buffer, "WEBP", quality=82, method=6)
     return buffer.getvalue()
 
 
-def _cache_names(source: Path, size: int) -> tuple[str, str]:
+def _cache_names(source: Path, size: int, suffix: str) -> tuple[str, str]:
     """(prefix shared by every version of this source, file name of this version)."""
     stat = source.stat()
     origin = hashlib.sha1(str(source.resolve()).encode("utf-8")).hexdigest()[:16]
     stamp = hashlib.sha1(f"{stat.st_mtime_ns}:{stat.st_size}:{RENDER_VERSION}".encode()
                          ).hexdigest()[:12]
-    return f"{origin}-{size}-", f"{origin}-{size}-{stamp}.webp"
+    return f"{origin}-{size}-{suffix}-", f"{origin}-{size}-{suffix}-{stamp}.{suffix}"
 
 
 def write_avatar(image: AvatarImage, output_path: Path, cache_dir: Path | None = None) -> None:
     """Write every size of ``image`` into ``output_path``, reusing cached renders."""
-    for size, relative in image.files:
+    copies = [(size, relative, "webp") for size, relative in image.files]
+    if image.email is not None:
+        copies.append((*image.email, "png"))
+    for size, relative, suffix in copies:
         target = output_path / relative
         target.parent.mkdir(parents=True, exist_ok=True)
+        kind = suffix.upper()
         if cache_dir is None:
-            target.write_bytes(render(image.source, size))
+            target.write_bytes(render(image.source, size, kind))
             continue
-        prefix, name = _cache_names(image.source, size)
+        prefix, name = _cache_names(image.source, size, suffix)
         cached = cache_dir / name
         if not cached.is_file():
-            data = render(image.source, size)
+            data = render(image.source, size, kind)
             cache_dir.mkdir(parents=True, exist_ok=True)
             for old in cache_dir.glob(prefix + "*"):
                 old.unlink(missing_ok=True)  # the source changed: drop its old renders

@@ -5,10 +5,11 @@ Two steps, because Pelican runs plugin generators in no guaranteed order:
 1. :meth:`MembersGenerator.generate_context` works from the profiles alone:
    consent, reconfirmation (warnings, unlisting), avatars; it publishes
    ``hub.members`` (:class:`~agora.members.view.MembersView`);
-2. :meth:`MembersGenerator.link_content` runs on ``all_generators_finalized``,
-   once articles, events and the forum view are on the hub, and before any
-   page is written: it attaches articles, spotlights, events and forum activity
-   to profiles and picks the home page's spotlight and the top contributors.
+2. :meth:`MembersGenerator.link_content` runs when the hub is complete
+   (``Capability.complete_hub``), once articles, events and the forum view are
+   on the hub, and before any page is written: it attaches articles,
+   spotlights, events and forum activity to profiles and picks the home page's
+   spotlight and the top contributors.
 """
 
 from __future__ import annotations
@@ -202,7 +203,7 @@ class MembersGenerator(ContentTypeGenerator):
 
 
 def link_members(generators: list[Any]) -> None:
-    """``all_generators_finalized`` receiver: every generator's context is complete now."""
+    """``complete_hub``: every generator's context is complete now."""
     state = build_state(generators[0].settings) if generators else None
     if state is None:
         return
