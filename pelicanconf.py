@@ -25,6 +25,12 @@ AGORA_NOW = "2026-11-20T10:00:00+01:00"
 AGORA_FORUM_URL = "https://forum.jardiniers-du-partage.example"
 AGORA_FORUM_INTRODUCTIONS = "/c/presentations/5"
 AGORA_NEWSLETTER = {"subscribe_url": "https://forum.jardiniers-du-partage.example/newsletter"}
+# The digest: the first Thursday of every month since September 2026 (three issues
+# kept in data/newsletter/ by `agora newsletter build`, the next one due in December).
+AGORA_NEWSLETTER_START = "2026-09-01"
+AGORA_NEWSLETTER_CADENCE = "monthly"
+AGORA_NEWSLETTER_WEEKDAY = "thursday"
+AGORA_NEWSLETTER_FEEDBACK_CATEGORY = "idees-retours"
 
 # Previews rebuild fast: reuse parsed content from the previous build.
 LOAD_CONTENT_CACHE = True

@@ -41,6 +41,10 @@ class Site:
     def text(self, url: str) -> str:
         return self.path(url).read_text(encoding="utf-8")
 
+    def pages(self) -> list[Path]:
+        """Every HTML page of the site (a newsletter's email.html is an e-mail, not a page)."""
+        return [p for p in sorted(self.output.rglob("*.html")) if p.name != "email.html"]
+
     def all_text(self) -> str:
         """Every text file of the output, concatenated (for "appears nowhere" checks)."""
         chunks = []

@@ -26,7 +26,7 @@ def test_build_is_clean(demo_site):
 
 
 def test_every_page_has_skip_link_landmarks_and_language(demo_site):
-    for file in demo_site.output.rglob("*.html"):
+    for file in demo_site.pages():
         page = demo_site.html(str(file.relative_to(demo_site.output)))
         assert page.get("lang") in {"fr", "en"}, file
         skip = page.cssselect("a.skip-link")

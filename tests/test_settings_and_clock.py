@@ -143,7 +143,9 @@ def test_each_autoreload_run_reads_the_clock_and_reports_only_its_own_problems(
     # what the first run expected next is past for the second: not carried over
     assert first["next_change"] < second["built_at"]
     assert first["next_change_reason"] == "a scheduled post goes live"
-    assert second["next_change"] is None  # no event, no member, nothing scheduled any more
+    # no event, no member, nothing scheduled any more: the demo's next newsletter issue
+    assert second["next_change_reason"] == "a newsletter issue is due"
+    assert second["next_change"] == "2026-12-02T23:00:00+00:00"  # Thursday 3 December, Paris
     assert (tmp_path / "output" / "blog" / "later" / "index.html").exists()
     humeur = [w for w in second["warnings"] if "humeur" in w]
     assert len(humeur) == 1, second["warnings"]

@@ -57,11 +57,11 @@ class BlogView:
 
     def published_between(self, start: datetime | None, end: datetime,
                           lang: str | None = None) -> list[Any]:
-        """Articles dated in ``(start, end]``, newest first (``lang``: that language only)."""
+        """Articles dated in ``[start, end)``, newest first (``lang``: that language only)."""
         pool = self.articles if lang is None else [
             a for a in [*self.articles, *self.translations] if a.lang == lang]
         return _newest_first(a for a in pool
-                             if (start is None or a.date > start) and a.date <= end)
+                             if (start is None or a.date >= start) and a.date < end)
 
     def in_series(self, slug: str) -> list[Any]:
         return [a for a in self.articles if getattr(a, "series", None) == slug]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import Field, dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
@@ -106,6 +106,47 @@ def _nav(value: Any) -> tuple[tuple[str, str], ...]:
         else:
             raise ValueError("a list of page names (blog, events...) or [label, URL] pairs")
     return tuple(entries)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+#: The digest's sections (one module each in agora.newsletter.sections).
+NEWSLETTER_SECTIONS = ("intro", "articles", "events", "forum", "feedback", "spotlight",
+                       "members", "charter")
+
+
+def _date_or_none(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError("an ISO date like 2026-09-03") from None
+
+
+def _sections(value: Any) -> tuple[tuple[str, Any, int | None], ...]:
+    """Section names, or {name, title, limit} mappings: (name, title, limit) triples."""
+    expected = ("a list of section names (" + ", ".join(NEWSLETTER_SECTIONS)
+                + ") or {name, title, limit} mappings")
+    if not isinstance(value, list | tuple):
+        raise ValueError(expected)
+    found = []
+    for item in value:
+        spec = {"name": item} if isinstance(item, str) else item
+        if not isinstance(spec, Mapping) or spec.get("name") not in NEWSLETTER_SECTIONS:
+            raise ValueError(expected)
+        limit = spec.get("limit")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                                  or limit < 1):
+            raise ValueError(expected + " (limit: a whole number of 1 or more)")
+        title = spec.get("title")
+        if isinstance(title, Mapping):
+            title = MappingProxyType(dict(title))
+        elif title is not None and not isinstance(title, str):
+            raise ValueError(expected + " (title: text or {language: text})")
+        found.append((str(spec["name"]), title, limit))
+    return tuple(found)
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -219,7 +260,30 @@ class Options:
     # newsletter
     newsletter: Mapping[str, Any] = setting(
         MappingProxyType({}), _mapping,
-        "Newsletter options (subscribe URL, sender); secrets come from the environment.")
+        "Newsletter options for the site (subscribe_url: where readers subscribe by email); "
+        "sending settings and secrets come from the environment.")
+    newsletter_start: date | None = setting(
+        None, _date_or_none,
+        "Date of the first digest issue (ISO date); without it no issue is assembled.")
+    newsletter_cadence: str = setting(
+        "monthly", _one_of("weekly", "fortnightly", "monthly"),
+        "How often an issue is due: weekly, fortnightly, or monthly (the first "
+        "AGORA_NEWSLETTER_WEEKDAY of the month). A content/newsletter/<date>.md adds an issue.")
+    newsletter_weekday: str = setting(
+        "thursday", _one_of(*WEEKDAYS), "Day of the week issues are due.")
+    newsletter_sections: tuple[tuple[str, Any, int | None], ...] = setting(
+        NEWSLETTER_SECTIONS, _sections,
+        "Sections of an issue, in order: names ("
+        + ", ".join(NEWSLETTER_SECTIONS) + ") or {name, title, limit} mappings; a title "
+        "is text or a {language: text} mapping.")
+    newsletter_event_weeks: int = setting(
+        4, _number(1, 26, integer=True), "How many weeks ahead an issue announces events.")
+    newsletter_feedback_category: str = setting(
+        "", _text, "Forum category slug of ideas and feedback, for \"you said, we did\".")
+    newsletter_issues_dir: str = setting(
+        "data/newsletter", _text,
+        "Where `agora newsletter build` keeps assembled issues (relative to the project): an "
+        "issue kept there is published as it is, whatever the content says later.")
     # build speed (agora.incremental, agora.prefetch)
     incremental: bool = setting(
         True, _boolean,
@@ -287,13 +351,21 @@ def setting_name(attribute: str) -> str:
     return PREFIX + attribute.upper()
 
 
-def forum_snapshot_path(settings: Mapping[str, Any]) -> Path:
-    """The forum snapshot folder: ``AGORA_FORUM_SNAPSHOT_DIR``, relative to the project.
+def project_path(settings: Mapping[str, Any], configured: str) -> Path:
+    """A folder setting (``data/forum``) relative to the project, or absolute as given.
 
     The project is the folder holding the content folder (``PATH``), so a build
-    run from anywhere finds the same snapshot.
+    run from anywhere finds the same folder.
     """
-    configured = Path(options(settings).forum_snapshot_dir)
-    if configured.is_absolute():
-        return configured
-    return Path(settings["PATH"]).resolve().parent / configured
+    path = Path(configured)
+    return path if path.is_absolute() else Path(settings["PATH"]).resolve().parent / path
+
+
+def forum_snapshot_path(settings: Mapping[str, Any]) -> Path:
+    """The forum snapshot folder (``AGORA_FORUM_SNAPSHOT_DIR``)."""
+    return project_path(settings, options(settings).forum_snapshot_dir)
+
+
+def newsletter_issues_path(settings: Mapping[str, Any]) -> Path:
+    """Where assembled issues are kept (``AGORA_NEWSLETTER_ISSUES_DIR``)."""
+    return project_path(settings, options(settings).newsletter_issues_dir)

@@ -140,6 +140,17 @@ class Urls:
             return f"{base}/{url.lstrip('/')}"
         return f"tag:{self.identity_host},2026:/{url.lstrip('/')}"
 
+    def local(self, url: str) -> str | None:
+        """The site path of one of the site's own absolute URLs (None for another site's).
+
+        Data made for e-mail holds absolute URLs; a page of the site links them
+        relative to ``SITEURL`` like every other internal link (previews, mirrors).
+        """
+        base = self.public_base
+        if base and (url == base or url.startswith(base + "/")):
+            return url[len(base):].lstrip("/")
+        return None
+
     def absolute(self, url: str) -> str:
         """``url`` (relative to the site root) made absolute on the public site."""
         if _ABSOLUTE.match(url) or url.startswith("//"):
@@ -166,7 +177,8 @@ class ForumUrls:
         return bool(self.base)
 
     def topic(self, topic_id: int, slug: str | None = None) -> str:
-        return f"{self.base}/t/{slug or 'topic'}/{topic_id}"
+        """A topic's address; without a slug the short form, which Discourse redirects."""
+        return f"{self.base}/t/{slug}/{topic_id}" if slug else f"{self.base}/t/{topic_id}"
 
     def user(self, username: str) -> str:
         return f"{self.base}/u/{username}"

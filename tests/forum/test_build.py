@@ -179,7 +179,7 @@ def test_corrupt_snapshot_is_an_error_naming_the_file(make_site, tmp_path_factor
 def test_demo_snapshot_renders_offline_with_local_avatars_only(demo_site):
     report = json.loads((demo_site.output / "build.json").read_text())
     assert report["forum_snapshot"].startswith("2026-11-20")
-    for file in demo_site.output.rglob("*.html"):
+    for file in demo_site.pages():
         for src in re.findall(r'<img[^>]+src="([^"]+)"', file.read_text(encoding="utf-8")):
             assert not src.startswith(("http:", "https:", "//")), f"{file}: hot-linked {src}"
     assert list((demo_site.output / "forum" / "avatars").iterdir())

@@ -14,7 +14,7 @@ from tests.conftest import Site
 def image_sources(site: Site) -> list[tuple[str, str]]:
     """(page, URL) of every <img> src and srcset candidate in the output."""
     found = []
-    for file in sorted(site.output.rglob("*.html")):
+    for file in site.pages():
         page = site.html(str(file.relative_to(site.output)))
         for img in page.iter("img"):
             urls = [img.get("src", "")]

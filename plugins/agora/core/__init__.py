@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from jinja2 import pass_context
 from pelican import signals
 from pelican.log import LimitFilter
 
@@ -83,6 +84,16 @@ def on_generator_init(generator: Any) -> None:
         return
     generator.env.globals.update(hub=state.hub, url=state.urls.url, options=state.options,
                                  nav=navigation(state))
+    generator.env.filters["site_link"] = site_link
+
+
+@pass_context
+def site_link(context: Any, url: str) -> str:
+    """``{{ item.url|site_link }}``: the site's own absolute URLs become ordinary internal
+    links (``SITEURL`` + path); another site's stay as they are."""
+    state = build_state(context)
+    local = state.urls.local(url) if state is not None else None
+    return url if local is None else f"{context.get('SITEURL', '')}/{local}"
 
 
 def navigation(state: BuildState) -> list[tuple[str, str, str]]:

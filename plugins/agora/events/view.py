@@ -129,8 +129,3 @@ class EventsView:
                 spans = [(event.start, event.end)]
             found += [Occurrence(event, s, t) for s, t in spans if start <= s < end]
         return sorted(found, key=Occurrence.sort_key)
-
-    def announced_between(self, start: datetime | None, end: datetime) -> list[Event]:
-        """Events whose page was published (``date``) in ``(start, end]``."""
-        return [e for e in self.events
-                if (start is None or e.date > start) and e.date <= end]

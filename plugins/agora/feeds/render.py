@@ -44,7 +44,7 @@ def absolute_html(html: str, base_url: str) -> str:
     return inner
 
 
-class EntryLinks(BaseEntryExtension):  # type: ignore[misc]
+class EntryLinks(BaseEntryExtension):
     """An entry's further links (an event's calendar file), written with their ``rel``.
 
     feedgen 1.0 writes an entry's links without ``rel`` or ``type``: a second link

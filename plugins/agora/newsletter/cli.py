@@ -1,4 +1,4 @@
-"""``agora newsletter``: send built issues, manage subscribers.
+"""``agora newsletter``: keep assembled issues, send built issues, manage subscribers.
 
 Every setting of the delivery comes from the environment (see
 :mod:`agora.newsletter.config`); the subscribers database from
@@ -15,6 +15,8 @@ import sqlite3
 import sys
 from pathlib import Path
 from typing import IO, Any
+
+from agora.newsletter.build_cli import register_build
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DECLINED = 0, 1, 2, 3
 PROG = "agora newsletter"
@@ -67,10 +69,17 @@ def confirm(question: str, *, assume_yes: bool, stdin: IO[str] | None = None) ->
 
 def cmd_send(args: argparse.Namespace) -> int:
     from agora.newsletter.errors import NewsletterError  # noqa: PLC0415 - keep --help fast
-    from agora.newsletter.issue_files import load_issue  # noqa: PLC0415
+    from agora.newsletter.issue_files import available_issues, load_issue  # noqa: PLC0415
 
     try:
-        issue = load_issue(Path(args.output), args.issue)
+        wanted = args.issue
+        if wanted == "latest":
+            built = available_issues(Path(args.output))
+            if not built:
+                return _fail("send", f"{args.output}: expected a built issue, found none "
+                                     "(run make publish)")
+            wanted = built[-1]
+        issue = load_issue(Path(args.output), wanted)
         languages = _languages(args, issue)
         if args.via == "listmonk":
             if args.test:
@@ -417,7 +426,8 @@ def _register_send(commands: Any) -> None:
                     "(AGORA_SMTP_HOST, AGORA_SMTP_PORT, AGORA_SMTP_SECURITY, AGORA_SMTP_USER, "
                     "AGORA_SMTP_PASSWORD, AGORA_NEWSLETTER_FROM).",
     )
-    send.add_argument("issue", metavar="ISSUE", help="issue id, like 2026-11-20")
+    send.add_argument("issue", metavar="ISSUE",
+                      help="issue id, like 2026-11-20, or latest (the newest built issue)")
     send.add_argument("--output", default="output", metavar="DIR",
                       help="the built site's folder (default: output)")
     mode = send.add_mutually_exclusive_group()
@@ -502,13 +512,15 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 def register_command(commands: Any) -> None:
     parser = commands.add_parser(
-        "newsletter", help="send newsletter issues, manage subscribers (network for send)",
-        description="Deliver built newsletter issues and manage their subscribers. "
+        "newsletter", help="keep, send newsletter issues, manage subscribers (network for send)",
+        description="Keep an assembled issue, deliver built issues and manage their "
+                    "subscribers. "
                     "Settings come from the environment only; see `agora newsletter send "
                     "--help`.",
     )
     parser.set_defaults(handler=lambda _args: _help(parser))
     sub = parser.add_subparsers(dest="newsletter_command", metavar="COMMAND")
+    register_build(sub)
     _register_send(sub)
     _register_subscribers(sub)
     status = sub.add_parser("status", help="what was delivered of an issue, what failed",

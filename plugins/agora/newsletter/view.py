@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
+
+from agora.newsletter.model import IssueData
 
 
 @dataclass(frozen=True)
 class Edition:
-    """An issue in one language: its subject, preheader and web version."""
+    """An issue in one language, as the site publishes it."""
 
     lang: str
     subject: str
     preheader: str
     url: str  # the web version, relative to the site root
-    web_html: str  # the body of the web version (the archive page and the feed show it)
+    web_html: str  # the body of the web version (the feed carries it)
 
 
 @dataclass(frozen=True)
 class Issue:
-    id: str
-    number: int
-    date: date
-    published: datetime
-    editions: Mapping[str, Edition]
-    default_lang: str
+    data: IssueData
+    published: datetime  # midnight of the issue's date, in the site's zone
+    editions: dict[str, Edition]
+
+    @property
+    def id(self) -> str:
+        return self.data.id
+
+    @property
+    def number(self) -> int:
+        return self.data.number
 
     def edition(self, lang: str | None) -> Edition:
         """The edition in ``lang``, else the default language's."""
-        return self.editions.get(lang or "") or self.editions[self.default_lang]
+        return self.editions.get(lang or "") or self.editions[self.data.default_lang]
 
 
 @dataclass
@@ -37,3 +43,6 @@ class NewsletterView:
     """Every published issue, newest first."""
 
     issues: list[Issue] = field(default_factory=list)
+
+    def latest(self) -> Issue | None:
+        return self.issues[0] if self.issues else None
