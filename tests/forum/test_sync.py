@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from werkzeug import Response
 
+from agora import clock
 from agora.forum.client import ForumUnavailable
 from agora.forum.snapshot import (
     SnapshotError,
@@ -20,7 +22,8 @@ from agora.forum.snapshot import (
     load_snapshot,
     snapshot_from_dict,
 )
-from agora.forum.sync import normalise_stats, sync
+from agora.forum.sync import SyncResult, normalise_stats, sync
+from agora.settings import Options, setting_name
 
 from .conftest import FIXTURES, ROOT, FakeDiscourse, tree_hashes
 
@@ -41,10 +44,18 @@ UPLOAD = "/uploads/default/original/1X/planning.png"
 SECRET = "k3y-5ecr3t-0123456789abcdef"
 
 
-def run_sync(forum: FakeDiscourse, client: Any, target: Path, **options: Any) -> Any:
-    options.setdefault("topic_ids", LINKED)
-    options.setdefault("usernames", MEMBERS)
-    return sync(PUBLIC_URL, target, client=client, **options)
+def forum_options(**settings: Any) -> Options:
+    """The build's options for the demo forum; ``categories=...`` is AGORA_FORUM_CATEGORIES."""
+    return Options.from_settings({"AGORA_FORUM_URL": PUBLIC_URL, **{
+        setting_name(f"forum_{name}"): value for name, value in settings.items()}})
+
+
+def run_sync(forum: FakeDiscourse, client: Any, target: Path, *,
+             topic_ids: Iterable[int] = LINKED, usernames: Iterable[str] = MEMBERS,
+             progress: Any = None, full: bool = False, **settings: Any) -> SyncResult:
+    """A sync at the pinned clock (``AGORA_NOW``), as ``agora sync`` runs it."""
+    return sync(forum_options(**settings), target, now=clock.read(), topic_ids=topic_ids,
+                usernames=usernames, client=client, progress=progress, full=full)
 
 
 def add_reply(docs: dict[str, Any], topic_id: int, when: str, *, username: str = "margot.v",
