@@ -230,7 +230,7 @@ def _forum_url(data: Mapping[str, Any], source: Path, trusted: str | None,
         return stored
     trusted = trusted.rstrip("/")
     if stored != trusted:
-        checking.problem("forum_url", f"{trusted} (AGORA_FORUM_URL)", stored)
+        checking.problem("forum_url", f"{trusted} (AGORA_FORUM_URL)", data["forum_url"])
     return trusted
 
 
