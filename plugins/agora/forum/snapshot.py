@@ -108,10 +108,6 @@ class Snapshot(Document):
         wanted = username.lower()
         return next((u for name, u in self.users.items() if name.lower() == wanted), None)
 
-    def top_topics(self, period: str) -> list[Topic]:
-        """The topics of a top list, in forum order."""
-        return [t for t in (self.topic(i) for i in self.top.get(period, [])) if t]
-
     def hot(self, n: int = 5) -> list[TopicSummary]:
         """The ``n`` most recently active open discussions.
 

@@ -208,10 +208,6 @@ class ForumView:
                            self.urls.category(str(category.get("slug")), category["id"])})
         return result
 
-    def top(self, period: str = "monthly", count: int = 5) -> list[dict[str, Any]]:
-        return [t for t in (self.thread(topic["id"]) for topic in
-                            self.snapshot.top_topics(period)[:count]) if t]
-
     def trends(self) -> list[Trend]:
         """Counters now, and their change over 7 and 30 days from the snapshot history."""
         stats = self.snapshot.stats

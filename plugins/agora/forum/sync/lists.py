@@ -8,7 +8,7 @@ content links to explicitly is kept: an editor chose to show it).
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -103,7 +103,7 @@ class ListReader:
         self.run.report("lists", self.done, self.jobs)
 
     def shown(self, topic_id: int) -> bool:
-        topic: Any = self.items.get(topic_id) or self.stored.get(topic_id) or {}
+        topic: Mapping[str, Any] = self.items.get(topic_id) or self.stored.get(topic_id) or {}
         return topic.get("category_id") not in self.site.restricted or topic_id in self.linked
 
     def collect(self, listing: TopicList) -> list[Json]:
@@ -181,7 +181,8 @@ class ListReader:
 
     def category_list(self, slug: str, category_id: int, bumped: set[Any]) -> CategoryList:
         previous, client = self.run.previous, self.run.client
-        before: Any = (previous.category_lists.get(slug) if previous else None) or {}
+        before: Mapping[str, Any] = (
+            previous.category_lists.get(slug) if previous else None) or {}
         moved = before.get("id") != category_id
         latest = self.listed(f"category:{slug}",
                              partial(client.category_topics, slug, category_id),
