@@ -47,7 +47,6 @@ from urllib.parse import urlsplit
 from agora.clock import instant_or_none
 from agora.forum.schema import (
     FORMAT,
-    HISTORY_KEYS,
     Category,
     Document,
     Profile,
@@ -57,9 +56,6 @@ from agora.forum.schema import (
 )
 from agora.forum.validate import Checking, compile_check, host_names, unwrap
 from agora.problems import Problem, show
-
-__all__ = ["FORMAT", "HISTORY_KEYS", "Snapshot", "SnapshotError", "SnapshotWriter",
-           "dump_json", "load_snapshot", "recover", "snapshot_from_dict"]
 
 SNAPSHOT_FILE = "snapshot.json"
 AVATARS_DIR = "avatars"

@@ -42,7 +42,9 @@ from agora.problems import Problem, show
 _UNSAFE_URL = re.compile(r"[\s\"'<>`\\{}|^\x00-\x1f\x7f]")
 #: Usernames and slugs: letters, digits, ``. _ - ~`` and percent-encoding (unicode letters too).
 _NAME = re.compile(r"[\w.~%-]{0,100}")
-_FILE_SEGMENT = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+#: A relative path whose every segment is a plain file name (no ``..``, no scheme, no ``/``
+#: in front): it stays inside the snapshot folder.
+_FILE_PATH = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-9._-]*")
 #: ``src`` of every ``<img>``, quoted or not (best effort on raw HTML: the build sanitizes again).
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                       re.IGNORECASE)
@@ -96,15 +98,6 @@ class Checking:
         named = ", ".join(sorted(self.asset_hosts))
         return self.forum_host + (f" or an asset host ({named})" if named else "")
 
-    def rule_holds(self, rule: Rule, value: str) -> bool:
-        if rule in (Rule.LINK, Rule.SOURCE):
-            return self.url_holds(value, rule is Rule.LINK)
-        if rule is Rule.FILE:
-            return file_path_holds(value)
-        if rule is Rule.NAME:
-            return _NAME.fullmatch(value) is not None
-        return True
-
     def url_holds(self, value: str, on_trusted_host: bool) -> bool:
         if _UNSAFE_URL.search(value):
             return False
@@ -126,10 +119,13 @@ class Checking:
         }.get(rule, "text")
 
 
-def file_path_holds(value: str) -> bool:
-    """A relative POSIX path whose every segment is a plain file name (no ``..``, no scheme)."""
-    segments = value.split("/")
-    return bool(value) and all(_FILE_SEGMENT.fullmatch(s) for s in segments)
+#: How each rule on text is tested (``Rule.HTML`` only reports, ``Rule.KEY`` marks a record).
+RULE_TESTS: dict[Rule, Callable[[str, Checking], bool]] = {
+    Rule.LINK: lambda value, checking: checking.url_holds(value, on_trusted_host=True),
+    Rule.SOURCE: lambda value, checking: checking.url_holds(value, on_trusted_host=False),
+    Rule.FILE: lambda value, _: _FILE_PATH.fullmatch(value) is not None,
+    Rule.NAME: lambda value, _: _NAME.fullmatch(value) is not None,
+}
 
 
 def html_problems(html: str) -> list[str]:
@@ -209,22 +205,24 @@ def compile_check(kind: Any) -> Check:
     return _scalar(kind, rules)
 
 
-def _scalar(kind: type, rules: list[Rule]) -> Check:
+def _scalar(kind: type[Any], rules: list[Rule]) -> Check:
     described = _describe(kind)
+    tests = [(RULE_TESTS[rule], rule) for rule in rules if rule in RULE_TESTS]
+    reports_images = Rule.HTML in rules
 
     def check(value: Any, where: str, checking: Checking) -> Any:
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        # JSON gives exact types (and True must not pass for a number).
+        if type(value) is not kind:
             checking.problem(where, described, value)
             return INVALID
-        text = value if isinstance(value, str) else ""  # rules are declared on text only
-        for rule in rules:
-            if rule is Rule.HTML:
-                for src in html_problems(text):
-                    checking.problem(where, "images stored in the snapshot folder "
-                                     "(snapshot:images/<name>)", src)
-            elif not checking.rule_holds(rule, text):
+        for test, rule in tests:
+            if not test(value, checking):
                 checking.problem(where, checking.describe_rule(rule), value)
                 return INVALID
+        if reports_images:
+            for src in html_problems(value):
+                checking.problem(where, "images stored in the snapshot folder "
+                                 "(snapshot:images/<name>)", src)
         return value
 
     return check
