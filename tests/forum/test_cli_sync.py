@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from agora.cli import main
+from agora.forum.client import DiscourseClient
 from agora.forum.snapshot import load_snapshot
 from tests.conftest import REPO, build
 from tests.forum.conftest import tree_hashes
@@ -49,6 +50,9 @@ def test_sync_then_build_shows_the_forum_counts(hub, forum, monkeypatch, capsys)
 
 def test_failed_sync_exits_non_zero_and_keeps_the_snapshot(hub, forum, monkeypatch, capsys):
     monkeypatch.chdir(hub)
+    made = DiscourseClient.from_options.__func__
+    monkeypatch.setattr(DiscourseClient, "from_options", classmethod(  # retries without waiting
+        lambda cls, options, **tuning: made(cls, options, sleep=lambda _s: None, **tuning)))
     snapshot = hub / "data" / "forum"
     shutil.copytree(REPO / "data" / "forum", snapshot)
     before = tree_hashes(snapshot)
