@@ -35,6 +35,7 @@ from typing import (
 )
 from urllib.parse import urlsplit
 
+from agora.forum.sanitize import SNAPSHOT_REF
 from agora.forum.schema import Rule
 from agora.problems import Problem, show
 
@@ -48,7 +49,6 @@ _FILE_PATH = re.compile(r"(?:[A-Za-z0-9_][A-Za-z0-9._-]*/)*[A-Za-z0-9_][A-Za-z0-
 #: ``src`` of every ``<img>``, quoted or not (best effort on raw HTML: the build sanitizes again).
 _IMG_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""",
                       re.IGNORECASE)
-_SNAPSHOT_IMAGE = re.compile(r"snapshot:images/[a-z0-9][a-z0-9._-]{0,80}")
 #: Problems reported one by one; beyond, one line counts the rest (a snapshot of another
 #: forum would otherwise give one line per link).
 MAX_PROBLEMS = 20
@@ -133,7 +133,7 @@ def html_problems(html: str) -> list[str]:
     found = []
     for match in _IMG_SRC.finditer(html):
         src = next(group for group in match.groups() if group is not None).strip()
-        if _SNAPSHOT_IMAGE.fullmatch(src) or src.lower().startswith(("http://", "https://")):
+        if SNAPSHOT_REF.fullmatch(src) or src.lower().startswith(("http://", "https://")):
             continue  # a stored file, or an image the build leaves out (alt text kept)
         found.append(src)
     return found

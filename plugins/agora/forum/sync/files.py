@@ -77,8 +77,9 @@ class Files:
     def __init__(self, run: SyncRun):
         self.run = run
         self.images: dict[str, str | None] = {}
-        #: Image sources that failed in a way a later sync may not (kept pending).
+        #: URLs that failed in a way a later sync may not: left pending for it.
         self.retry: set[str] = set()
+        #: Hosts (with their port) that did not answer at all during this run.
         self.unreachable: set[str] = set()
         self.forum_origins = {origin(run.forum_url), origin(run.client.base_url)}
 
@@ -116,7 +117,7 @@ class Files:
         what pages show instead); the URL stays in :attr:`retry` for the next sync.
         """
         shown = display_url(url)
-        host = urlsplit(url).netloc.lower()
+        host = urlsplit(url).netloc.rpartition("@")[2].lower()  # never a user:password@
         self.retry.add(url)
         if host in self.unreachable:
             self.run.warn(f"{what} {shown}: expected an answer, found none from {host} "
