@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import random
 import re
@@ -66,10 +65,11 @@ if str(ROOT / "tools") not in sys.path:
 from make_demo_forum_snapshot import AVATAR_PREFIXES, IMAGE_PREFIXES  # noqa: E402
 from make_demo_forum_snapshot import serve as serve_docs  # noqa: E402
 
-from agora.clock import ENV_VAR  # noqa: E402
 from agora.forum.client import DiscourseClient  # noqa: E402
 from agora.forum.snapshot import SNAPSHOT_FILE  # noqa: E402
-from agora.forum.sync import SLOW_REFRESH_HOURS, SyncResult, sync  # noqa: E402
+from agora.forum.sync import SyncResult, sync  # noqa: E402
+from agora.forum.sync.lists import LATEST_PAGES  # noqa: E402
+from agora.settings import Options  # noqa: E402
 
 RESULT_FORMAT = 1
 #: The issue's target for an incremental sync after ``--changed`` (10) topics changed.
@@ -88,12 +88,14 @@ SEED = 2026
 #: ``/top.json`` periods and their length in days (``all``: no limit).
 PERIOD_DAYS: Mapping[str, int | None] = MappingProxyType({
     "daily": 1, "weekly": 7, "monthly": 30, "quarterly": 91, "yearly": 365, "all": None})
-TOP_PERIODS = ("weekly", "monthly")  # the default of AGORA_FORUM_TOP_PERIODS
+#: The build's options as ``agora sync`` reads them (every other setting at its default).
+OPTIONS = Options.from_settings({"AGORA_FORUM_URL": FORUM_URL})
+TOP_PERIODS = OPTIONS.forum_top_periods
 #: The pinned "now" of the full and the first incremental sync (the forum's own now:
 #: the replies of the bumps come just after it), and of the sync after the interval.
 SYNC_NOW = FORUM_NOW
+SLOW_REFRESH_HOURS = OPTIONS.forum_slow_refresh_hours
 LATER_NOW = FORUM_NOW + timedelta(hours=SLOW_REFRESH_HOURS + 1)
-LATEST_PAGES = 2  # the default of sync(latest_pages=...)
 CATEGORIES = (
     (1, "announcements", "Announcements", "0088CC"),
     (2, "general", "General", "25AAE2"),
@@ -477,32 +479,18 @@ class SyncRun:
                 "wall_s": round(self.wall_s, 3), "warnings": self.warnings}
 
 
-@contextmanager
-def pinned_clock(moment: datetime) -> Iterator[None]:
-    """Pin :func:`agora.clock.now` (``AGORA_NOW``) for the block, then restore it."""
-    saved = os.environ.get(ENV_VAR)
-    os.environ[ENV_VAR] = moment.isoformat()
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = saved
-
-
 def _timed_sync(forum: LocalForum, snapshot: Path, linked: Sequence[int],
                 usernames: Sequence[str], now: datetime) -> SyncRun:
     """One sync against ``forum`` at ``now``, as ``agora sync`` calls it, without sleeping."""
     first_hit = len(forum.hits)
-    client = DiscourseClient(forum.url, requests_per_second=1000, environ={},
+    # A budget no real forum would allow: the synthetic one is served on loopback.
+    client = DiscourseClient(forum.url, requests_per_second=1000,
+                             timeout=OPTIONS.forum_timeout, environ={},
                              sleep=lambda _seconds: None)
-    with client, pinned_clock(now):
+    with client:
         started = time.perf_counter()
-        result: SyncResult = sync(FORUM_URL, snapshot, client=client, topic_ids=linked,
-                                  usernames=usernames, categories=(), top_periods=TOP_PERIODS,
-                                  latest_pages=LATEST_PAGES,
-                                  slow_refresh_hours=SLOW_REFRESH_HOURS)
+        result: SyncResult = sync(OPTIONS, snapshot, now=now, client=client,
+                                  topic_ids=linked, usernames=usernames)
         wall = time.perf_counter() - started
     hits = forum.hits[first_hit:]
     if len(hits) != result.requests:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import shutil
 import struct
 import tempfile
@@ -35,10 +34,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from agora.clock import ENV_VAR, parse_instant
+from agora.clock import parse_instant
 from agora.forum.client import DiscourseClient
 from agora.forum.snapshot import SNAPSHOT_FILE, SnapshotWriter, load_snapshot
 from agora.forum.sync import SyncResult, sync
+from agora.settings import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,21 +241,22 @@ def build_demo(out: Path, fixtures: Path = FIXTURES, now: str = DEMO_NOW) -> Syn
     pinned = parse_instant(now)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    saved_now = os.environ.get(ENV_VAR)
     work = Path(tempfile.mkdtemp(prefix=".forum-demo-", dir=out.parent))
+    options = Options.from_settings({"AGORA_FORUM_URL": DEMO_FORUM_URL})
     result: SyncResult | None = None
     try:
         with serve(docs) as url:
             for weeks in range(HISTORY_WEEKS, -1, -1):
                 docs["about"] = {"about": {**docs["about"]["about"],
                                            "stats": _stats_weeks_ago(final_stats, weeks)}}
-                os.environ[ENV_VAR] = (pinned - timedelta(weeks=weeks)).isoformat()
-                client = DiscourseClient(url, requests_per_second=1000, environ={},
+                # A budget no real forum would allow: this one is a local file server.
+                client = DiscourseClient(url, requests_per_second=1000,
+                                         timeout=options.forum_timeout, environ={},
                                          sleep=lambda _s: None)
                 with client:
-                    result = sync(DEMO_FORUM_URL, work / "forum", client=client,
-                                  topic_ids=LINKED_TOPICS, usernames=USERNAMES,
-                                  categories=(), top_periods=("weekly", "monthly"))
+                    result = sync(options, work / "forum", client=client,
+                                  now=pinned - timedelta(weeks=weeks),
+                                  topic_ids=LINKED_TOPICS, usernames=USERNAMES)
         built = load_snapshot(work / "forum")
         if built is None or result is None:
             raise RuntimeError(f"{work / 'forum'}: expected a snapshot, found none")
@@ -266,10 +267,6 @@ def build_demo(out: Path, fixtures: Path = FIXTURES, now: str = DEMO_NOW) -> Syn
             writer.write(built.to_dict())
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if saved_now is None:
-            os.environ.pop(ENV_VAR, None)
-        else:
-            os.environ[ENV_VAR] = saved_now
     return result
 
 

@@ -253,6 +253,11 @@ class Options:
         "`agora sync` reads categories, top lists, contributors, events, profiles and "
         "linked topics outside the lists again only when older than this (hours; "
         "0: every sync). `agora sync --full` reads everything.")
+    forum_asset_hosts: tuple[str, ...] = setting(
+        (), _list_of_text,
+        "Host names the forum serves files from besides its own (a CDN for avatars and "
+        "uploads, e.g. avatars.discourse-cdn.com): links in the snapshot may point there, "
+        "and `agora sync` fetches files there like on the forum's own host.")
     forum_introductions: str = setting(
         "", _text, "Forum path of the introductions topic or category, e.g. /c/presentations/5.")
     forum_embed_comments: bool = setting(

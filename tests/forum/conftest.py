@@ -23,6 +23,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from agora.forum.client import DiscourseClient
+from agora.settings import Options
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "discourse"
@@ -137,10 +138,10 @@ def make_client(forum: FakeDiscourse, fake_clock: FakeClock,
     monkeypatch.delenv("AGORA_DISCOURSE_API_USERNAME", raising=False)
     made: list[DiscourseClient] = []
 
-    def build(**options: Any) -> DiscourseClient:
-        options.setdefault("requests_per_second", 1.0)
-        client = DiscourseClient(options.pop("base_url", forum.url), clock=fake_clock,
-                                 sleep=fake_clock.sleep, **options)
+    def build(**tuning: Any) -> DiscourseClient:
+        options = Options(forum_requests_per_second=tuning.pop("requests_per_second", 1.0))
+        client = DiscourseClient.from_options(options, base_url=tuning.pop("base_url", forum.url),
+                                              clock=fake_clock, sleep=fake_clock.sleep, **tuning)
         made.append(client)
         return client
 

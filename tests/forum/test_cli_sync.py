@@ -7,6 +7,8 @@ import shutil
 import pytest
 
 from agora.cli import main
+from agora.forum.client import DiscourseClient
+from agora.forum.snapshot import load_snapshot
 from tests.conftest import REPO, build
 from tests.forum.conftest import tree_hashes
 
@@ -28,14 +30,15 @@ def test_sync_then_build_shows_the_forum_counts(hub, forum, monkeypatch, capsys)
     assert main(["sync", "--forum-url", forum.url, "--snapshot-dir", str(snapshot)]) == 0
     err = capsys.readouterr().err
     assert "agora sync: done" in err and "requests" in err
+    assert "0 fell back (initials or alt text shown; tried again at the next sync)" in err
     # the topics content links to were fetched
     for topic in (103, 107):
         assert forum.hits(rf"/t/{topic}(\.json)?"), f"linked topic {topic} not fetched"
     site = build(hub, settings_file=hub / "pelicanconf.py", AGORA_FORUM_URL=forum.url,
                  AGORA_FORUM_SNAPSHOT_DIR=str(snapshot))
     block = site.html("blog/astuce-semences/").cssselect("section.forum-thread")[0]
-    posts_count = forum.docs["t/103"]["posts_count"] if "t/103" in forum.docs else 8
-    assert f"{posts_count - 1} réponses" in " ".join(block.text_content().split())
+    assert forum.docs["t-103"]["posts_count"] == 8
+    assert "7 réponses" in " ".join(block.text_content().split())
 
     # a second sync is incremental: no topic is fetched again
     before = len(forum.log)
@@ -47,6 +50,9 @@ def test_sync_then_build_shows_the_forum_counts(hub, forum, monkeypatch, capsys)
 
 def test_failed_sync_exits_non_zero_and_keeps_the_snapshot(hub, forum, monkeypatch, capsys):
     monkeypatch.chdir(hub)
+    made = DiscourseClient.from_options.__func__
+    monkeypatch.setattr(DiscourseClient, "from_options", classmethod(  # retries without waiting
+        lambda cls, options, **tuning: made(cls, options, sleep=lambda _s: None, **tuning)))
     snapshot = hub / "data" / "forum"
     shutil.copytree(REPO / "data" / "forum", snapshot)
     before = tree_hashes(snapshot)
@@ -83,3 +89,15 @@ def test_full_sync_reads_everything_again(hub, forum, monkeypatch, capsys):
     assert [h for h in full if h.path.startswith("/t/103")]
     assert len(full) > len(incremental)
     assert "images downloaded" in capsys.readouterr().err
+
+
+def test_sync_reads_the_clock_of_the_settings(hub, forum, monkeypatch, capsys):
+    monkeypatch.chdir(hub)
+    monkeypatch.delenv("AGORA_NOW")
+    snapshot = hub / "data" / "forum"
+    assert main(["sync", "--forum-url", forum.url, "--snapshot-dir", str(snapshot)]) == 0
+    taken = load_snapshot(snapshot).taken_at.isoformat()
+    assert taken == "2026-11-20T10:00:00+01:00"  # AGORA_NOW in the hub's pelicanconf.py
+    monkeypatch.setenv("AGORA_NOW", "2026-11-21T07:00:00+01:00")  # the environment wins
+    assert main(["sync", "--forum-url", forum.url, "--snapshot-dir", str(snapshot)]) == 0
+    assert load_snapshot(snapshot).taken_at.isoformat() == "2026-11-21T07:00:00+01:00"

@@ -17,8 +17,10 @@ from agora.forum.client import (
     ForumNotFound,
     ForumRateLimited,
     ForumUnavailable,
+    ForumUnreachable,
     RequestBudget,
 )
+from agora.settings import Options
 
 from .conftest import FakeClock, json_response
 
@@ -188,9 +190,10 @@ def test_connection_errors_are_retried_then_reported(fake_clock):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = DiscourseClient(f"http://127.0.0.1:{port}", clock=fake_clock,
-                             sleep=fake_clock.sleep, max_attempts=3, environ={})
-    with pytest.raises(ForumUnavailable) as caught:
+    client = DiscourseClient.from_options(Options(), base_url=f"http://127.0.0.1:{port}",
+                                          clock=fake_clock, sleep=fake_clock.sleep,
+                                          max_attempts=3, environ={})
+    with pytest.raises(ForumUnreachable) as caught:
         client.site()
     assert "connection error" in str(caught.value) and f":{port}/site.json" in str(caught.value)
     assert client.request_count == 3 and client.retry_waits == [1.0, 2.0]
@@ -202,10 +205,10 @@ def test_timeouts_are_retried(httpserver: HTTPServer, fake_clock: FakeClock):
         return json_response({"categories": []})
 
     httpserver.expect_request("/site.json").respond_with_handler(slow)
-    client = DiscourseClient(httpserver.url_for("/").rstrip("/"), timeout=(1.0, 0.05),
-                             max_attempts=2, clock=fake_clock, sleep=fake_clock.sleep,
-                             environ={})
-    with pytest.raises(ForumUnavailable) as caught:
+    client = DiscourseClient(httpserver.url_for("/").rstrip("/"), requests_per_second=1.0,
+                             timeout=(1.0, 0.05), max_attempts=2, clock=fake_clock,
+                             sleep=fake_clock.sleep, environ={})
+    with pytest.raises(ForumUnreachable) as caught:
         client.site()
     assert "a timeout after 2 attempts" in str(caught.value)
 
@@ -310,7 +313,8 @@ def test_get_json_refuses_other_hosts(make_client):
 
 
 def test_subfolder_forums_keep_their_prefix():
-    client = DiscourseClient("https://example.org/forum/", environ={})
+    client = DiscourseClient.from_options(Options(forum_url="https://example.org/forum/"),
+                                          environ={})
     assert client.url("/latest.json") == "https://example.org/forum/latest.json"
     assert client.url("/forum/latest?page=1") == "https://example.org/forum/latest?page=1"
 

@@ -29,36 +29,33 @@ def linked_from_content(content_root: Path) -> tuple[list[int], list[str]]:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from agora.forum.client import ForumError  # noqa: PLC0415 - keep --help fast
+    from agora.clock import read  # noqa: PLC0415 - keep --help fast
+    from agora.forum.client import ForumError  # noqa: PLC0415
     from agora.forum.snapshot import SnapshotError  # noqa: PLC0415
     from agora.forum.sync import sync  # noqa: PLC0415
     from agora.settings import Options, SettingsError, forum_snapshot_path  # noqa: PLC0415
 
     settings = load_settings(args.settings)
+    overrides = {"AGORA_FORUM_URL": args.forum_url} if args.forum_url else {}
     try:
-        agora_settings = Options.from_settings(settings)
-    except SettingsError as exc:
+        options = Options.from_settings({**settings, **overrides})
+        now = read(settings)  # AGORA_NOW (environment, then setting) pins the sync's clock
+    except (SettingsError, ValueError) as exc:
         print(f"agora sync: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    forum_url = args.forum_url or agora_settings.forum_url
-    if not forum_url:
+    if not options.forum_url:
         print("agora sync: AGORA_FORUM_URL: expected the forum's URL (or --forum-url), "
               "found nothing", file=sys.stderr)
         return EXIT_FAILED
     target = Path(args.snapshot_dir) if args.snapshot_dir else forum_snapshot_path(settings)
     topics, usernames = linked_from_content(Path(settings["PATH"]))
-    print(f"agora sync: {forum_url} -> {target} ({len(topics)} linked topics, "
+    print(f"agora sync: {options.forum_url} -> {target} ({len(topics)} linked topics, "
           f"{len(usernames)} member profiles)", file=sys.stderr)
     progress = Progress()
     started = time.monotonic()
     try:
-        result = sync(forum_url, target, topic_ids=topics, usernames=usernames,
-                      categories=agora_settings.forum_categories,
-                      top_periods=agora_settings.forum_top_periods,
-                      requests_per_second=agora_settings.forum_requests_per_second,
-                      timeout=agora_settings.forum_timeout, progress=progress,
-                      slow_refresh_hours=agora_settings.forum_slow_refresh_hours,
-                      full=args.full)
+        result = sync(options, target, now=now, topic_ids=topics, usernames=usernames,
+                      progress=progress, full=args.full)
     except (ForumError, SnapshotError, OSError, ValueError) as exc:
         progress.close()
         print(f"agora sync: failed, the previous snapshot is unchanged: {exc}", file=sys.stderr)
@@ -68,8 +65,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"agora sync: done in {time.monotonic() - started:.1f} s: {result.requests} requests, "
           f"{len(result.topics_fetched)} topics fetched, {len(result.topics_reused)} unchanged, "
-          f"{result.avatars_downloaded} avatars and {result.images_downloaded} images downloaded",
-          file=sys.stderr)
+          f"{result.avatars_downloaded} avatars and {result.images_downloaded} images downloaded, "
+          f"{result.assets_fallen_back} fell back (initials or alt text shown; tried again at "
+          "the next sync)", file=sys.stderr)
     return EXIT_OK
 
 

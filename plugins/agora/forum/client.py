@@ -11,7 +11,8 @@ client therefore
   JSON ``extras.wait_seconds``, then backoff -- whatever the body looks like,
   without ever reading the (localized) message;
 * gives up after a bounded number of attempts and a bounded total wait, raising a
-  :class:`ForumError` that names the URL, the status and what was expected;
+  :class:`ForumError` that names the URL, the status and what was expected
+  (:class:`ForumUnreachable` when the host never answered);
 * sends ``Api-Key`` / ``Api-Username`` only when the environment provides them,
   only to the forum's own host (never to a CDN or across a redirect), and never
   shows them in ``repr``, logs or error messages.
@@ -30,12 +31,15 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 
 import requests
 
 from agora import __version__
+
+if TYPE_CHECKING:
+    from agora.settings import Options
 
 logger = logging.getLogger("agora.forum")
 
@@ -100,6 +104,10 @@ class ForumForbidden(ForumHTTPError):
 
 class ForumUnavailable(ForumError):
     """Retries exhausted on connection errors, timeouts or 5xx: the forum is struggling."""
+
+
+class ForumUnreachable(ForumUnavailable):
+    """Retries exhausted on connection errors or timeouts: the host never answered."""
 
 
 class ForumRateLimited(ForumUnavailable):
@@ -218,8 +226,8 @@ class DiscourseClient:
         self,
         base_url: str,
         *,
-        requests_per_second: float = 1.0,
-        timeout: float | tuple[float, float] = 20.0,
+        requests_per_second: float,
+        timeout: float | tuple[float, float],
         max_attempts: int = 5,
         backoff_base: float = 1.0,
         backoff_cap: float = 30.0,
@@ -257,6 +265,18 @@ class DiscourseClient:
         )
         self._session = _Session()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+
+    @classmethod
+    def from_options(cls, options: Options, *, base_url: str | None = None,
+                     **tuning: Any) -> DiscourseClient:
+        """A client for the build's forum: its budget and timeout from the settings.
+
+        ``base_url`` reads from elsewhere than ``AGORA_FORUM_URL`` (a mirror, a test
+        server); ``tuning`` passes the retry policy, ``environ``, ``clock`` and ``sleep``.
+        """
+        return cls(base_url or options.forum_url,
+                   requests_per_second=options.forum_requests_per_second,
+                   timeout=options.forum_timeout, **tuning)
 
     # -- presentation: never show secrets ----------------------------------------------
 
@@ -364,18 +384,28 @@ class DiscourseClient:
                     requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError) as exc:
                 why, retry_after = f"a connection error ({type(exc).__name__})", None
+            except requests.exceptions.RequestException as exc:
+                # An address requests cannot use (a post can link anything): not retried.
+                raise ForumError(shown, expected, f"an unusable URL ({type(exc).__name__})"
+                                 ) from None
             finally:
                 if stream and response is not None:
                     response.close()
             attempt += 1
             if attempt >= self.max_attempts:
-                if status is not None and 200 <= status < 300:
-                    raise ForumBadResponse(shown, expected, f"{why} after {attempt} attempts",
-                                           status)
-                kind = ForumRateLimited if status == 429 else ForumUnavailable
-                raise kind(shown, expected, f"{why} after {attempt} attempts", status)
+                raise self._gave_up(shown, expected, f"{why} after {attempt} attempts", status)
             wait = retry_after if retry_after is not None else self._backoff(attempt - 1)
             waited = self._wait_for_retry(shown, wait, waited, why, status)
+
+    @staticmethod
+    def _gave_up(url: str, expected: str, found: str, status: int | None) -> ForumError:
+        """The error once retries are exhausted, by what the last attempt met."""
+        if status is None:
+            return ForumUnreachable(url, expected, found, status)
+        if 200 <= status < 300:
+            return ForumBadResponse(url, expected, found, status)
+        kind = ForumRateLimited if status == 429 else ForumUnavailable
+        return kind(url, expected, found, status)
 
     @staticmethod
     def _retry_after(response: requests.Response) -> float | None:
@@ -504,11 +534,6 @@ class DiscourseClient:
         """``/site.json``: the complete category map among other things."""
         return self._get_object("/site.json", None, "site data (object with categories)",
                                 "categories")
-
-    def categories(self) -> dict[str, Any]:
-        """``/categories.json`` (first page on forums that paginate it)."""
-        return self._get_object("/categories.json", None,
-                                "a category list (object with category_list)", "category_list")
 
     def topic(self, topic_id: int, max_posts: int = 500) -> dict[str, Any]:
         """A topic with ALL its posts (up to ``max_posts``) in stream order.

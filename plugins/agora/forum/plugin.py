@@ -10,6 +10,7 @@ snapshot, whatever the order of ``PLUGINS``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from pelican import signals
@@ -35,7 +36,8 @@ class ForumGenerator(StandalonePagesGenerator):
         folder = forum_snapshot_path(self.settings)
         shown = display_path(str(folder), self.settings.get("PATH"))
         try:
-            snapshot = load_snapshot(folder)
+            snapshot = load_snapshot(folder, forum_url=config.forum_url,
+                                     asset_hosts=config.forum_asset_hosts)
         except SnapshotError as exc:
             report(self.settings, problem(
                 display_path(exc.path, self.settings.get("PATH")), "forum snapshot",
@@ -48,6 +50,10 @@ class ForumGenerator(StandalonePagesGenerator):
                                           "run `agora sync`)", found_text="none",
                                           severity="warning"))
             return
+        # The snapshot is a file in git: values a pull request could have made unsafe
+        # were dropped on loading; say which.
+        report(self.settings, *(replace(p, path=display_path(p.path, self.settings.get("PATH")))
+                                for p in snapshot.problems))
         view = ForumView(snapshot, state.hub, output_path=self.output_path)
         if view.is_stale:
             hours = int(snapshot.age(state.now).total_seconds() // 3600)

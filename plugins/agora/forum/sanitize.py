@@ -37,7 +37,7 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 #: ``src`` of an image stored in the snapshot folder: ``snapshot:images/<name>``.
 SNAPSHOT_SCHEME = "snapshot:"
 #: The only ``snapshot:`` references the sanitizer keeps (on ``<img src>``).
-_SNAPSHOT_REF = re.compile(r"snapshot:images/[a-z0-9][a-z0-9._-]{0,80}")
+SNAPSHOT_REF = re.compile(r"snapshot:images/[a-z0-9][a-z0-9._-]{0,80}")
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "aside", "b", "blockquote", "br", "cite", "code", "dd", "del", "details",
@@ -111,7 +111,7 @@ def sanitize_cooked(cooked: str | None, base_url: str) -> str:
 def _snapshot_refs_on_images_only(element: str, attribute: str, value: str) -> str | None:
     """nh3 attribute filter: ``snapshot:`` URLs survive only as well-formed ``<img src>``."""
     if attribute in ("href", "src") and value.strip().lower().startswith(SNAPSHOT_SCHEME):
-        if element == "img" and attribute == "src" and _SNAPSHOT_REF.fullmatch(value):
+        if element == "img" and attribute == "src" and SNAPSHOT_REF.fullmatch(value):
             return value
         return None
     return value

@@ -10,6 +10,17 @@ Builds never talk to the forum; they read a snapshot folder (default
       images/            images of the stored post bodies (best replies, profile bios),
                          referenced from that HTML as ``src="snapshot:images/<name>"``
 
+What ``snapshot.json`` holds is declared once, in :mod:`agora.forum.schema`
+(:class:`~agora.forum.schema.Document` and its records); reading it checks
+every value against that declaration (:mod:`agora.forum.validate`): the file
+lives in git, so a pull request can edit it. A structural problem (not JSON,
+another format, a top-level field of the wrong type) raises
+:class:`SnapshotError`; an invalid value is dropped and reported in
+:attr:`Snapshot.problems` (links must be http(s) URLs on the forum's host or an
+asset host, files relative paths inside the folder). Fields added since the
+first format-1 snapshots are optional and default to empty on read, so older
+snapshots stay readable and simply make the next sync a full one.
+
 Writing is atomic at the directory level: the new snapshot is assembled in a
 staging folder beside the target (same filesystem), then swapped in with two
 renames (target -> backup, staging -> target) and the backup removed. A sync
@@ -17,11 +28,6 @@ that fails or is interrupted therefore leaves the previous snapshot exactly as
 it was; a backup left behind by a crash between the renames is restored or
 removed by :func:`recover` on the next run. Only one sync may write a given
 snapshot folder at a time.
-
-``snapshot.json`` fields (``"format": 1``): see :class:`Snapshot`. Fields added
-since the first format-1 snapshots are optional and default to empty on read
-(``category_lists``, ``fetched_at``, ``restricted_category_ids``), so older
-snapshots stay readable and simply make the next sync a full one.
 """
 
 from __future__ import annotations
@@ -30,35 +36,33 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, get_origin
+from urllib.parse import urlsplit
 
 from agora.clock import instant_or_none
+from agora.forum.schema import (
+    FORMAT,
+    Category,
+    Document,
+    Profile,
+    Topic,
+    TopicSummary,
+    document_types,
+)
+from agora.forum.validate import Checking, compile_check, host_names, unwrap
+from agora.problems import Problem, show
 
-FORMAT = 1
 SNAPSHOT_FILE = "snapshot.json"
 AVATARS_DIR = "avatars"
 IMAGES_DIR = "images"
 #: Stats points kept in ``history``, one per day at most (two months of daily or
 #: hourly syncs, a year of weekly ones).
 HISTORY_LIMIT = 60
-#: Counters copied from ``stats`` into each ``history`` point.
-HISTORY_KEYS = ("topics", "posts", "users", "likes", "active_users_7_days",
-                "active_users_30_days", "posts_7_days", "posts_30_days")
-#: Top-level fields and the JSON type each must have.
-FIELDS: dict[str, type] = {
-    "format": int, "taken_at": str, "forum_url": str, "categories": list, "latest": list,
-    "top": dict, "category_lists": dict, "topics": dict, "stats": dict, "directory": list,
-    "users": dict, "events": list, "history": list,
-}
-#: Optional top-level fields (absent in older format-1 snapshots) and their JSON type.
-OPTIONAL_FIELDS: dict[str, type] = {
-    "category_lists": dict, "fetched_at": dict, "restricted_category_ids": list,
-}
 
 
 class SnapshotError(Exception):
@@ -71,111 +75,59 @@ class SnapshotError(Exception):
         super().__init__(f"{path}: expected {expected}, found {found}")
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What the last sync saw of the forum.
+@dataclass(frozen=True, kw_only=True)
+class Snapshot(Document):
+    """A snapshot as read from its folder (``path``): the document and lookups into it.
 
-    * ``taken_at`` -- when (aware datetime, from :func:`agora.clock.now`);
-    * ``forum_url`` -- base URL every ``url`` in the snapshot points into;
-    * ``categories`` -- public categories ``{id, name, slug, color, text_color,
-      description, parent_category_id, position, topic_count, post_count, url}``;
-    * ``latest`` -- topic summaries in forum order ``{id, title, slug, url,
-      category_id, tags, posts_count, replies, highest_post_number, created_at,
-      last_posted_at, bumped_at, views, like_count, pinned, pinned_globally, closed,
-      archived, visible, excerpt, last_poster_username, posters}``; ``replies`` is
-      ``posts_count - 1`` (what readers call replies -- NOT Discourse's reply_count);
-    * ``top`` -- ``{period: [topic ids]}``;
-    * ``category_lists`` -- ``{slug: {id, latest: [ids], top: {period: [ids]}}}``
-      for the configured categories;
-    * ``topics`` -- ``{id: topic}``: a summary's fields plus ``excerpt`` (plain
-      text of the first post), ``author``, ``participants`` ``[{username, name,
-      avatar, post_count}]``, ``best_replies`` ``[{username, name, avatar,
-      cooked_html (sanitized; images as ``snapshot:images/...``), like_count,
-      post_number, created_at, url}]`` and ``fetched_at`` (when its page was
-      last read; absent in older snapshots);
-    * ``stats`` -- normalised counters (``topics, posts, users, likes,
-      active_users_7_days, active_users_30_days, posts_7_days, ...``);
-    * ``directory`` -- top contributors of the month ``{username, name, title,
-      avatar, likes_received, likes_given, post_count, topic_count, days_visited}``;
-    * ``users`` -- ``{username: profile}`` for the usernames asked for;
-    * ``events`` -- calendar plugin events (``[]`` without the plugin);
-    * ``history`` -- past stats points ``[{taken_at, users, posts, ...}]``, oldest first,
-      the last of each day;
-    * ``fetched_at`` -- ``{what: ISO instant}``: when each slowly changing part
-      was last read from the forum (``site``, ``latest``, ``top:<period>``,
-      ``category:<slug>``, ``category:<slug>:top:<period>``, ``directory``,
-      ``events``, ``user:<username>``), so an incremental sync re-reads it only
-      once it is older than the refresh interval (see :mod:`agora.forum.sync`);
-    * ``restricted_category_ids`` -- ids of the categories the forum marks
-      ``read_restricted`` (ids only: names of private categories are never
-      stored), to keep their topics out of lists between two reads of ``site``.
-
+    ``problems`` are the invalid values the loader dropped (warnings for the build).
     Every ``avatar`` is a path relative to the snapshot folder, or None.
     """
 
     path: Path
-    taken_at: datetime
-    forum_url: str
-    categories: list[dict[str, Any]] = field(default_factory=list)
-    latest: list[dict[str, Any]] = field(default_factory=list)
-    top: dict[str, list[int]] = field(default_factory=dict)
-    category_lists: dict[str, dict[str, Any]] = field(default_factory=dict)
-    topics: dict[int, dict[str, Any]] = field(default_factory=dict)
-    stats: dict[str, int] = field(default_factory=dict)
-    directory: list[dict[str, Any]] = field(default_factory=list)
-    users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    fetched_at: dict[str, str] = field(default_factory=dict)
-    restricted_category_ids: list[int] = field(default_factory=list)
-    format: int = FORMAT
+    problems: tuple[Problem, ...] = ()
 
     # -- lookups ----------------------------------------------------------------------
 
-    def topic(self, topic_id: int | str) -> dict[str, Any] | None:
+    def topic(self, topic_id: int | str) -> Topic | None:
         """The stored topic (``forum_topic:`` front matter may give the id as text)."""
         try:
             return self.topics.get(int(topic_id))
         except (TypeError, ValueError):
             return None
 
-    def category(self, category_id: int | None) -> dict[str, Any] | None:
+    def category(self, category_id: int | None) -> Category | None:
         """The category with this id, if public."""
         return next((c for c in self.categories if c.get("id") == category_id), None)
 
-    def user(self, username: str) -> dict[str, Any] | None:
+    def user(self, username: str) -> Profile | None:
         """A stored profile, matched case-insensitively like Discourse usernames."""
         wanted = username.lower()
         return next((u for name, u in self.users.items() if name.lower() == wanted), None)
 
-    def top_topics(self, period: str) -> list[dict[str, Any]]:
-        """The topics of a top list, in forum order."""
-        return [t for t in (self.topic(i) for i in self.top.get(period, [])) if t]
-
-    def hot(self, n: int = 5) -> list[dict[str, Any]]:
+    def hot(self, n: int = 5) -> list[TopicSummary]:
         """The ``n`` most recently active open discussions.
 
         Global "welcome" pins, closed, archived and unlisted topics are not
         discussions one can join, so they are left out.
         """
         seen: set[int] = set()
-        candidates: list[dict[str, Any]] = []
+        candidates: list[TopicSummary] = []
         for summary in [*self.latest, *self.topics.values()]:
-            topic = self.topics.get(summary.get("id"), summary)
-            if topic.get("id") in seen:
+            topic: TopicSummary = self.topics.get(summary["id"], summary)
+            if topic["id"] in seen:
                 continue
-            seen.add(topic.get("id"))
+            seen.add(topic["id"])
             if (topic.get("pinned_globally") or topic.get("closed") or topic.get("archived")
                     or topic.get("visible") is False):
                 continue
             candidates.append(topic)
 
-        def activity(topic: dict[str, Any]) -> tuple[float, int, int]:
+        def activity(topic: TopicSummary) -> tuple[float, int, int]:
             moment = (instant_or_none(topic.get("bumped_at"))
                       or instant_or_none(topic.get("last_posted_at"))
                       or instant_or_none(topic.get("created_at")))
             return (moment.timestamp() if moment else 0.0, topic.get("posts_count") or 0,
-                    topic.get("id") or 0)
+                    topic["id"])
 
         return sorted(candidates, key=activity, reverse=True)[: max(0, n)]
 
@@ -198,27 +150,25 @@ class Snapshot:
             return None
         return candidate
 
-    # -- serialisation ------------------------------------------------------------------
-
     def to_dict(self) -> dict[str, Any]:
         """The JSON document stored as ``snapshot.json``."""
-        return {
-            "format": self.format,
-            "taken_at": self.taken_at.isoformat(),
-            "forum_url": self.forum_url,
-            "categories": self.categories,
-            "latest": self.latest,
-            "top": self.top,
-            "category_lists": self.category_lists,
-            "topics": {str(k): v for k, v in sorted(self.topics.items())},
-            "stats": self.stats,
-            "directory": self.directory,
-            "users": self.users,
-            "events": self.events,
-            "history": self.history,
-            "fetched_at": self.fetched_at,
-            "restricted_category_ids": self.restricted_category_ids,
-        }
+        return document_to_dict(self)
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def document_to_dict(document: Document) -> dict[str, Any]:
+    """A document as JSON data: instants as ISO text, ids as object keys in text."""
+    data: dict[str, Any] = {}
+    for item in fields(Document):
+        value = getattr(document, item.name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, dict):
+            value = {str(k): v for k, v in value.items()}
+        data[item.name] = value
+    return data
 
 
 def dump_json(data: Any) -> str:
@@ -226,10 +176,17 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
-    """Validate a parsed ``snapshot.json`` and build a :class:`Snapshot` (path: for messages)."""
-    where = Path(path)
-    source = where / SNAPSHOT_FILE if where.suffix != ".json" else where
+def _json_kind(kind: Any) -> type:
+    """The JSON type a top-level field must have: its container, a number, or text."""
+    bare, _ = unwrap(kind)
+    origin = get_origin(bare)
+    if origin in (list, dict):
+        return origin
+    return int if bare is int else str
+
+
+def _check_structure(data: Any, source: Path) -> None:
+    """Raise :class:`SnapshotError` unless ``data`` is a format-1 document with typed fields."""
     if not isinstance(data, dict):
         raise SnapshotError(source, "a JSON object", f"a JSON {type(data).__name__}")
     version = data.get("format")
@@ -239,49 +196,98 @@ def snapshot_from_dict(data: Any, path: Path | str) -> Snapshot:
                             f'"format": {json.dumps(version)}'
                             + (" (written by a newer Agora; upgrade, or run agora sync)"
                                if newer else " (not an Agora forum snapshot?)"))
-    for name, kind in FIELDS.items():
-        if name in OPTIONAL_FIELDS and name not in data:
+    for item in fields(Document):
+        kind = _json_kind(document_types()[item.name])
+        if item.metadata.get("optional") and item.name not in data:
             continue
-        if not isinstance(data.get(name), kind):
-            found = "nothing" if name not in data else f"a JSON {type(data[name]).__name__}"
-            raise SnapshotError(source, f"field {name!r} to be a JSON "
+        if not isinstance(data.get(item.name), kind):
+            found = ("nothing" if item.name not in data
+                     else f"a JSON {type(data[item.name]).__name__}")
+            raise SnapshotError(source, f"field {item.name!r} to be a JSON "
                                 f"{'object' if kind is dict else kind.__name__}", found)
-    for name, kind in OPTIONAL_FIELDS.items():
-        if name in data and not isinstance(data[name], kind):
-            raise SnapshotError(source, f"field {name!r} to be a JSON "
-                                f"{'object' if kind is dict else kind.__name__}",
-                                f"a JSON {type(data[name]).__name__}")
-    taken_at = instant_or_none(data["taken_at"])
-    if taken_at is None:
-        raise SnapshotError(source, "taken_at as an ISO date-time with offset",
-                            repr(data["taken_at"]))
-    topics: dict[int, dict[str, Any]] = {}
     for key, topic in data["topics"].items():
         if (not isinstance(topic, dict) or not str(key).isdigit()
                 or topic.get("id") != int(key) or not isinstance(topic.get("title"), str)):
             raise SnapshotError(source, f"topics[{key!r}] to be a topic with that id and a title",
                                 repr(topic)[:80])
-        topics[int(key)] = topic
-    return Snapshot(
-        path=where if where.suffix != ".json" else where.parent,
-        format=FORMAT,
-        taken_at=taken_at,
-        forum_url=data["forum_url"],
-        categories=data["categories"],
-        latest=data["latest"],
-        top={str(k): list(v) for k, v in data["top"].items()},
-        category_lists=data.get("category_lists") or {},
-        topics=topics,
-        stats=data["stats"],
-        directory=data["directory"],
-        users=data["users"],
-        events=data["events"],
-        history=data["history"],
-        fetched_at={str(k): v for k, v in (data.get("fetched_at") or {}).items()
-                    if isinstance(v, str)},
-        restricted_category_ids=[i for i in data.get("restricted_category_ids") or []
-                                 if isinstance(i, int)],
-    )
+
+
+def _forum_url(data: Mapping[str, Any], source: Path, trusted: str | None,
+               checking: Checking) -> str:
+    """The document's forum URL; with a ``trusted`` one (the build's setting), that one."""
+    stored = str(data["forum_url"]).rstrip("/")
+    if not trusted:
+        if not checking.url_holds(stored, on_trusted_host=False):
+            raise SnapshotError(source, "forum_url as an http(s) URL", show(stored))
+        return stored
+    trusted = trusted.rstrip("/")
+    if stored != trusted:
+        checking.problem("forum_url", f"{trusted} (AGORA_FORUM_URL)", data["forum_url"])
+    return trusted
+
+
+def snapshot_from_dict(data: Any, path: Path | str, *, forum_url: str | None = None,
+                       asset_hosts: Iterable[str] = ()) -> Snapshot:
+    """Check a parsed ``snapshot.json`` and build a :class:`Snapshot` (path: for messages).
+
+    Links are accepted on the host of ``forum_url`` (the build's
+    ``AGORA_FORUM_URL``; by default the document's own) and on ``asset_hosts``.
+    """
+    where = Path(path)
+    source = where / SNAPSHOT_FILE if where.suffix != ".json" else where
+    _check_structure(data, source)
+    taken_at = instant_or_none(data["taken_at"])
+    if taken_at is None:
+        raise SnapshotError(source, "taken_at as an ISO date-time with offset",
+                            repr(data["taken_at"]))
+    checking = Checking(str(source), "", host_names(asset_hosts))
+    base = _forum_url(data, source, forum_url, checking)
+    checking.forum_host = (urlsplit(base).hostname or "").rstrip(".")
+    values: dict[str, Any] = {}
+    types = document_types()
+    for item in fields(Document):
+        if item.name in ("format", "taken_at", "forum_url"):
+            continue
+        factory = item.default_factory  # absent optional fields start empty
+        raw = data[item.name] if item.name in data or not callable(factory) else factory()
+        values[item.name] = compile_check(types[item.name])(raw, item.name, checking)
+    return Snapshot(path=where if where.suffix != ".json" else where.parent,
+                    taken_at=taken_at, forum_url=base, problems=tuple(checking.summary()),
+                    **values)
+
+
+def read_snapshot_file(source: Path, *, forum_url: str | None = None,
+                       asset_hosts: Iterable[str] = ()) -> Snapshot:
+    """Parse and check one ``snapshot.json`` (see :func:`snapshot_from_dict`)."""
+    try:
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SnapshotError(source, "a readable UTF-8 file", type(exc).__name__) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SnapshotError(source, "valid JSON", f"{exc.msg} at line {exc.lineno}") from None
+    except RecursionError:
+        raise SnapshotError(source, "valid JSON", "nesting too deep to read") from None
+    return snapshot_from_dict(data, source, forum_url=forum_url, asset_hosts=asset_hosts)
+
+
+def load_snapshot(directory: Path | str, *, forum_url: str | None = None,
+                  asset_hosts: Iterable[str] = ()) -> Snapshot | None:
+    """Read a snapshot folder; None when there is none yet.
+
+    A folder left mid-swap by a crash is read from its backup (reading never
+    changes files). Raises :class:`SnapshotError` for unreadable content; invalid
+    values are dropped and listed in :attr:`Snapshot.problems`.
+    """
+    target = Path(directory)
+    source = target / SNAPSHOT_FILE
+    if not source.is_file():
+        backup = _backup_dir(target)
+        if target.exists() or not (backup / SNAPSHOT_FILE).is_file():
+            return None
+        source = backup / SNAPSHOT_FILE  # from a backup, files are read there too
+    return read_snapshot_file(source, forum_url=forum_url, asset_hosts=asset_hosts)
 
 
 def _backup_dir(target: Path) -> Path:
@@ -290,30 +296,6 @@ def _backup_dir(target: Path) -> Path:
 
 def _staging_prefix(target: Path) -> str:
     return f".{target.name}.staging-"
-
-
-def load_snapshot(directory: Path | str) -> Snapshot | None:
-    """Read a snapshot folder; None when there is none yet.
-
-    A folder left mid-swap by a crash is read from its backup (reading never
-    changes files). Raises :class:`SnapshotError` for unreadable content.
-    """
-    target = Path(directory)
-    source = target / SNAPSHOT_FILE
-    if not source.is_file():
-        backup = _backup_dir(target)
-        if target.exists() or not (backup / SNAPSHOT_FILE).is_file():
-            return None
-        source = backup / SNAPSHOT_FILE
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(source, "a readable UTF-8 file", type(exc).__name__) from None
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise SnapshotError(source, "valid JSON", f"{exc.msg} at line {exc.lineno}") from None
-    return snapshot_from_dict(data, source)  # from a backup, files are read there too
 
 
 def recover(directory: Path | str) -> None:
@@ -379,16 +361,24 @@ class SnapshotWriter:
         candidate = self.target / relative
         return candidate if candidate.is_file() else None
 
-    def write(self, data: Mapping[str, Any]) -> Snapshot:
-        """Validate and write ``snapshot.json`` into the staging folder."""
-        snapshot = snapshot_from_dict(dict(data), self.staging)
+    def write(self, document: Document | Mapping[str, Any], *,
+              asset_hosts: Iterable[str] = ()) -> Snapshot:
+        """Check ``document`` as a loader would and write it as ``snapshot.json``.
+
+        What is written is the checked document: a value the loader would drop
+        is dropped now, and listed in the returned snapshot's ``problems``.
+        """
+        data = (document_to_dict(document) if isinstance(document, Document)
+                else dict(document))
+        checked = snapshot_from_dict(data, self.target / SNAPSHOT_FILE,
+                                     asset_hosts=asset_hosts)
         destination = self.staging / SNAPSHOT_FILE
         with destination.open("w", encoding="utf-8", newline="\n") as out:
-            out.write(dump_json(dict(data)))
+            out.write(dump_json(checked.to_dict()))
             out.flush()
             os.fsync(out.fileno())
         self._written = True
-        return Snapshot(**{**snapshot.__dict__, "path": self.target})
+        return checked
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:

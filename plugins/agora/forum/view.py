@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from agora.clock import instant_or_none
 from agora.forum.sanitize import SNAPSHOT_SCHEME, localize_images, sanitize_cooked
+from agora.forum.schema import Category, TopicSummary
 from agora.forum.snapshot import IMAGES_DIR, Snapshot
 from agora.hub import Hub
 from agora.urls import ForumUrls
@@ -29,10 +30,8 @@ SITE_ROOT_MARKER = "agora-site-root:"
 TEXT_FIELDS = ("name", "username", "title", "description", "slug")
 
 
-def _escaped(record: Mapping[str, Any] | None) -> dict[str, Any] | None:
+def _escaped(record: Mapping[str, Any]) -> dict[str, Any]:
     """Forum text as escaped markup: Pelican's Jinja environment does not autoescape."""
-    if record is None:
-        return None
     return {k: escape(v) if k in TEXT_FIELDS and isinstance(v, str) else v
             for k, v in record.items()}
 
@@ -129,7 +128,7 @@ class ForumView:
     def topic_url(self, topic: Mapping[str, Any]) -> str:
         return str(topic.get("url") or self.urls.topic(topic["id"], topic.get("slug")))
 
-    def category(self, category_id: int | None) -> dict[str, Any] | None:
+    def category(self, category_id: int | None) -> Category | None:
         return self.snapshot.category(category_id)
 
     # -- threads --------------------------------------------------------------------------
@@ -140,6 +139,7 @@ class ForumView:
             return None
         key = topic["id"]
         if key not in self._threads:
+            category = self.category(topic.get("category_id"))
             posts_count = int(topic.get("posts_count") or 0)
             best = []
             shown_replies = [r for r in topic.get("best_replies") or [] if self.shown(r)]
@@ -164,7 +164,7 @@ class ForumView:
                                                or topic.get("bumped_at")),
                 "best_replies": best,
                 "excerpt": escape(topic.get("excerpt") or ""),
-                "category": _escaped(self.category(topic.get("category_id"))),
+                "category": _escaped(category) if category else None,
                 "tags": [escape(tag) for tag in topic.get("tags") or []],
             }
         return self._threads[key]
@@ -181,7 +181,7 @@ class ForumView:
     def categories(self, per_category: int = 5) -> list[dict[str, Any]]:
         """Public categories (``AGORA_FORUM_CATEGORIES``, or all) with latest and top threads."""
         only = self.hub.options.forum_categories
-        by_category: dict[int, list[dict[str, Any]]] = {}
+        by_category: dict[int | None, list[TopicSummary]] = {}
         for summary in self.snapshot.latest:
             if summary.get("pinned_globally") or summary.get("visible") is False:
                 continue
@@ -190,28 +190,30 @@ class ForumView:
         for category in self.snapshot.categories:
             if only and category.get("slug") not in only:
                 continue
-            lists = self.snapshot.category_lists.get(category.get("slug"), {})
+            lists: Mapping[str, Any] = self.snapshot.category_lists.get(
+                str(category.get("slug")), {})
             latest_ids = lists.get("latest") or [t["id"] for t in
                                                  by_category.get(category.get("id"), [])]
             latest = [t for t in (self.thread(i) for i in latest_ids[:per_category]) if t]
-            top_ids = next(iter((lists.get("top") or {}).values()), [])
+            top_ids: list[int] = next(iter((lists.get("top") or {}).values()), [])
             top = [t for t in (self.thread(i) for i in top_ids[:per_category]) if t]
             if not latest and not top:
                 continue
-            result.append({**_escaped(category), "latest": latest, "top": top,
+            # The page shows the description through ``striptags``, which unescapes the
+            # text it keeps: escaped once, the forum's text would come back as markup.
+            description = Markup(escape(str(escape(category.get("description") or ""))))
+            result.append({**_escaped(category), "description": description,
+                           "latest": latest, "top": top,
                            "url": category.get("url") or
-                           self.urls.category(category.get("slug"), category.get("id"))})
+                           self.urls.category(str(category.get("slug")), category["id"])})
         return result
-
-    def top(self, period: str = "monthly", count: int = 5) -> list[dict[str, Any]]:
-        return [t for t in (self.thread(topic["id"]) for topic in
-                            self.snapshot.top_topics(period)[:count]) if t]
 
     def trends(self) -> list[Trend]:
         """Counters now, and their change over 7 and 30 days from the snapshot history."""
         stats = self.snapshot.stats
-        points = [(p, instant_or_none(p.get("taken_at"))) for p in self.snapshot.history]
-        points = [(p, t) for p, t in points if t is not None]
+        points: list[tuple[Mapping[str, Any], datetime]] = [
+            (p, moment) for p in self.snapshot.history
+            if (moment := instant_or_none(p.get("taken_at"))) is not None]
 
         def change(key: str, days: int) -> int | None:
             target = self.snapshot.taken_at - timedelta(days=days)
