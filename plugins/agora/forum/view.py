@@ -199,10 +199,7 @@ class ForumView:
             top = [t for t in (self.thread(i) for i in top_ids[:per_category]) if t]
             if not latest and not top:
                 continue
-            # The page shows the description through ``striptags``, which unescapes the
-            # text it keeps: escaped once, the forum's text would come back as markup.
-            description = Markup(escape(str(escape(category.get("description") or ""))))
-            result.append({**_escaped(category), "description": description,
+            result.append({**_escaped(category),
                            "latest": latest, "top": top,
                            "url": category.get("url") or
                            self.urls.category(str(category.get("slug")), category["id"])})
