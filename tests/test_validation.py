@@ -7,6 +7,7 @@ import json
 import pytest
 
 from agora.core import StrictModeError
+from tests.conftest import build, write_files
 
 GOOD_ARTICLE = """
 ---
@@ -39,15 +40,6 @@ CASES = {
         ---
         Texte.
         """, "content/articles/missing-title.md: title: expected text", "found nothing"),
-    "unknown-author": ("articles/unknown-author.md", """
-        ---
-        title: Auteur inconnu
-        date: 2026-10-01
-        author: personne-inconnue
-        ---
-        Texte.
-        """, "content/articles/unknown-author.md: author: expected a known member slug",
-        'found "personne-inconnue"'),
     "unknown-series": ("articles/unknown-series.md", """
         ---
         title: Série inconnue
@@ -198,3 +190,74 @@ def test_native_pelican_metadata_and_rst_keep_working(make_site):
     assert site.html("blog/ancien/").cssselect("h1")[0].text_content() == \
         "Un article en reStructuredText"
     assert not site.state.log.errors
+
+
+# --- files Agora cannot read: the reason, never a bare "Could not process" --------------
+
+UNREADABLE = {
+    "articles/impossible-date.md": ("""
+        ---
+        title: Date impossible
+        date: 2026-13-45
+        ---
+        Texte.
+        """, 'content/articles/impossible-date.md: date: expected ISO date-time like '
+         '2026-12-03T18:00, or a date like 2026-12-03', 'found "2026-13-45"'),
+    "articles/impossible-native.md": ("""
+        Title: Date impossible, métadonnées natives
+        Date: 2026-13-45 19:00
+
+        Texte.
+        """, "content/articles/impossible-native.md: date: expected ISO date-time",
+        'found "2026-13-45 19:00"'),
+    "articles/broken.rst": ("""
+        Directive inconnue
+        ##################
+
+        :date: 2026-10-01
+
+        .. pas-une-directive::
+        """, "content/articles/broken.rst:6: content: expected markup its reader can read",
+        'found Unknown directive type "pas-une-directive"'),
+}
+
+
+@pytest.fixture(scope="module")
+def unreadable_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("unreadable")
+    files = {"articles/good.md": GOOD_ARTICLE}
+    files.update({path: text for path, (text, *_) in UNREADABLE.items()})
+    write_files(root / "content", files)
+    # saved by an editor set to Latin-1: "é" is the single byte 0xe9, on line 3
+    (root / "content" / "articles" / "latin1.md").write_bytes(
+        "Title: Cafe\nDate: 2026-10-01\nSummary: Un caf\u00e9 cr\u00e8me.\n\nTexte.\n"
+        .encode("latin-1"))
+    # a link left behind when its target moved: listed, but nothing to open
+    (root / "content" / "articles" / "moved.md").symlink_to(root / "nowhere.md")
+    return build(root)
+
+
+def test_impossible_dates_and_reader_errors_name_the_field(unreadable_site):
+    for where_and_what, found in (case[1:] for case in UNREADABLE.values()):
+        messages = [m for m in unreadable_site.state.errors if m.startswith(where_and_what)]
+        assert messages, f"no error like {where_and_what!r} in {unreadable_site.state.errors}"
+        assert found in messages[0]
+
+
+def test_undecodable_and_unreadable_files_say_why(unreadable_site):
+    errors = unreadable_site.state.errors
+    assert ("content/articles/latin1.md:3: encoding: expected UTF-8 text (save the file as "
+            "UTF-8), found byte 0xe9 at line 3") in errors
+    assert ("content/articles/moved.md: file: expected a file Pelican can open, "
+            "found No such file or directory") in errors
+
+
+def test_no_bare_could_not_process(unreadable_site):
+    report = json.loads((unreadable_site.output / "build.json").read_text())
+    assert [e for e in report["errors"] if "Could not process" in e] == []
+    assert [e for e in unreadable_site.state.log.errors if "Could not process" in e] == []
+    for path in [*UNREADABLE, "articles/latin1.md", "articles/moved.md"]:
+        assert any(path in error for error in report["errors"]), path
+        slug = path.rsplit("/", 1)[1].split(".")[0]
+        assert not unreadable_site.path(f"blog/{slug}/").exists(), path
+    assert unreadable_site.path("blog/good/").exists()

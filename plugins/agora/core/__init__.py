@@ -15,7 +15,8 @@ Signals used, and why:
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
 - ``article_generator_finalized``: the blog's slot of the hub model;
-- ``all_generators_finalized``: strict mode stops before anything is written;
+- ``all_generators_finalized``: fields no schema knows are reported once each,
+  now that every file is read; strict mode stops before anything is written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
 
@@ -31,6 +32,7 @@ from agora import clock
 from agora.capability import Capability
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
+from agora.content.unknown import summarize_unknown_fields
 from agora.core import i18n
 from agora.core.pages import HomeGenerator
 from agora.core.report import write_build_report
@@ -165,6 +167,7 @@ CAPABILITY = Capability(
         (signals.generator_init, on_generator_init),
         (signals.article_generator_pretaxonomy, schedule_articles),
         (signals.article_generator_finalized, publish_blog),
+        (signals.all_generators_finalized, summarize_unknown_fields),
         (signals.all_generators_finalized, count_content),
         (signals.finalized, on_finalized),
     ),
