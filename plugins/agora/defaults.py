@@ -11,8 +11,9 @@ everything else is linked through :mod:`agora.urls`, which reads the
 | blog | ``/blog/``, ``/blog/page/2/``, ``/blog/<slug>/``, ``/category/<slug>/``, ``/tag/<slug>/`` |
 | events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics``, |
 |        | ``/events/calendar.ics``, ``/events/format/<f>/`` (+ ``.ics``), ``/events/tag/<t>.ics`` |
-| members | ``/members/``, ``/members/<slug>/`` (also the author page), |
+| members | ``/members/``, ``/members/<slug>/`` (a member author's page), |
 |         | ``/members/<slug>/avatar-96.webp`` |
+| authors | ``/author/<slug>/`` (authors who are not members) |
 | pages | ``/<slug>/`` (``/charter/``, ``/onboarding/``, ``/about/``) |
 | forum, newsletter | ``/forum/`` (and ``/forum/avatars/...``, ``/forum/images/...``), |
 |                   | ``/newsletter/`` |
@@ -61,9 +62,10 @@ CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = "category/{slug}/index.html"
 TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
-# The author of an article is a member: the author page is the member profile.
-AUTHOR_URL = "members/{slug}/"
-AUTHOR_SAVE_AS = ""
+# An author who is a member links to the profile (agora.members.authors); any other
+# name gets an author page, as in Pelican.
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
 AUTHORS_SAVE_AS = ""
 HOME_URL = ""
 HOME_SAVE_AS = "index.html"
@@ -115,7 +117,7 @@ CHARTER_VERSION_SAVE_AS = "{slug}/v/{version}/index.html"
 CHARTER_VERSION_LANG_URL = "{lang}/{slug}/v/{version}/"
 CHARTER_VERSION_LANG_SAVE_AS = "{lang}/{slug}/v/{version}/index.html"
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),

@@ -4,6 +4,8 @@ Signals used, and why:
 
 - ``get_generators`` adds :class:`~agora.members.generator.MembersGenerator`,
   which reads ``content/members/`` and publishes only consenting profiles;
+- ``content_object_init``: bylines credit consenting members (by slug or name)
+  and leave out the others (:mod:`agora.members.authors`);
 - ``all_generators_finalized``: plugin generators run in no fixed order, so
   what articles, events and the forum say about members is linked here, after
   every generator has built its context and before any page is written.
@@ -20,6 +22,7 @@ from typing import Any
 from pelican import signals
 
 from agora.capability import Capability
+from agora.members.authors import credit_members
 from agora.members.checks import unpublished_profiles
 from agora.members.generator import MembersGenerator, link_members
 from agora.members.model import CONTENT_TYPE
@@ -34,6 +37,7 @@ CAPABILITY = Capability(
     content_types=(CONTENT_TYPE,),
     site_checks=(unpublished_profiles,),
     receivers=((signals.get_generators, get_generators),
+               (signals.content_object_init, credit_members),
                (signals.all_generators_finalized, link_members)),
 )
 
