@@ -261,3 +261,78 @@ def test_no_bare_could_not_process(unreadable_site):
         slug = path.rsplit("/", 1)[1].split(".")[0]
         assert not unreadable_site.path(f"blog/{slug}/").exists(), path
     assert unreadable_site.path("blog/good/").exists()
+
+
+# --- a theme's own fields ----------------------------------------------------------------
+
+THEMED = {
+    "articles/themed.md": """
+        ---
+        title: Avec les champs du thème
+        date: 2026-10-01
+        og_image: images/jardin.jpg
+        comments: false
+        ---
+        Texte.
+        """,
+    "articles/themed-too.md": """
+        Title: Aussi avec les champs du thème
+        Date: 2026-10-02
+        Og_image: images/serre.jpg
+
+        Texte.
+        """,
+}
+OWN_ARTICLE_TEMPLATE = """
+    {% extends "!theme/article.html" %}
+    {% block content %}{{ super() }}<meta class="theme-field" content="{{ article.og_image }}">
+    {% endblock %}
+    """
+
+
+def test_declared_theme_fields_reach_templates_and_are_not_reported(make_site, tmp_path):
+    write_files(tmp_path / "templates", {"article.html": OWN_ARTICLE_TEMPLATE})
+    site = make_site(THEMED, name="themed", with_demo_members=False,
+                     AGORA_EXTRA_FIELDS=["og_image", "Comments"],
+                     THEME_TEMPLATES_OVERRIDES=[str(tmp_path / "templates")])
+    assert '<meta class="theme-field" content="images/jardin.jpg">' in site.text("blog/themed/")
+    assert 'content="images/serre.jpg">' in site.text("blog/themed-too/")
+    assert not [w for w in site.state.warnings if "og_image" in w or "comments" in w]
+    assert json.loads((site.output / "build.json").read_text())["unknown_fields"] == {}
+
+
+def test_undeclared_theme_fields_are_kept_and_reported_once_each(make_site):
+    site = make_site(THEMED, name="themed-undeclared", with_demo_members=False)
+    og_image = [w for w in site.state.warnings if ": og_image: " in w]
+    assert og_image == [
+        "content: og_image: expected an article field (did you mean image?); declare it in "
+        "AGORA_EXTRA_FIELDS if your theme uses it, found a field no schema knows, in 2 files "
+        "(agora check --verbose lists them)"]
+    report = json.loads((site.output / "build.json").read_text())
+    assert report["unknown_fields"] == {
+        "comments": ["content/articles/themed.md"],
+        "og_image": ["content/articles/themed-too.md", "content/articles/themed.md"]}
+    assert site.path("blog/themed/").exists() and site.path("blog/themed-too/").exists()
+
+
+def test_unknown_fields_as_errors_spare_declared_ones(make_site):
+    site = make_site(THEMED, name="themed-strict", with_demo_members=False,
+                     AGORA_UNKNOWN_FIELDS="error", AGORA_EXTRA_FIELDS=["og_image"])
+    assert [e for e in site.state.errors if "themed.md" in e] == [
+        "content/articles/themed.md: comments: expected an article field, one of: author, "
+        "authors, category, date, forum_embed, forum_topic, image, image_alt, lang, modified, "
+        "save_as, series, slug, spotlight, status, summary, tags, template, timezone, title, "
+        "translation, translation_of, url, found a field no schema knows"]
+    assert site.path("blog/themed-too/").exists() and not site.path("blog/themed/").exists()
+
+
+def test_impossible_date_in_a_file_name_names_the_field(make_site):
+    site = make_site({"articles/2026-13-45-bad-name.md": "Title: Nom daté\n\nTexte.\n",
+                      "articles/2026-10-01-good-name.md": "Title: Bon\n\nTexte.\n"},
+                     name="dated-names", with_demo_members=False,
+                     FILENAME_METADATA=r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>.*)")
+    assert site.state.errors == [
+        "content/articles/2026-13-45-bad-name.md: date: expected ISO date-time like "
+        "2026-12-03T18:00, or a date like 2026-12-03 (or any other form Pelican reads, like "
+        '5 December 2014), found "2026-13-45"']
+    assert site.path("blog/good-name/").exists()

@@ -87,7 +87,7 @@ def test_declared_theme_fields_are_not_reported(tmp_path) -> None:
     adopted = agora_build("theme-fields", tmp_path, AGORA_EXTRA_FIELDS=fields)
     assert [w for w in adopted.warnings if DECLARE in w] == []
     report = json.loads((adopted.output / "build.json").read_text(encoding="utf-8"))
-    assert "unknown_fields" not in report or report["unknown_fields"] == {}
+    assert report["unknown_fields"] == {}
 
 
 def test_a_sites_own_home_and_404_pages_and_templates_are_used(agora: Builds) -> None:

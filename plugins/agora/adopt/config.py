@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import os
 import runpy
-from pprint import pformat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from pprint import pformat
 from typing import Any
 
 from pelican.settings import DEFAULT_CONFIG

@@ -38,6 +38,7 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
+from agora.content.fields import PELICAN_DATE_EXPECTED
 from agora.content.frontmatter import load_yaml, load_yaml_dates_as_text, split_front_matter
 from agora.content.schema import check_references, content_type_for
 from agora.problems import ContentError, Problem, problem
@@ -159,8 +160,9 @@ class SchemaMetadata:
         try:
             return super().process_metadata(name, value)  # type: ignore[misc]
         except (ValueError, OverflowError) as exc:
-            raise FieldValueError(name, value, "a value Pelican can read "
-                                  f"({exc})") from None
+            expected = (PELICAN_DATE_EXPECTED if name in ("date", "modified")
+                        else f"a value Pelican can read ({exc})")
+            raise FieldValueError(name, value, expected) from None
 
     @contextmanager
     def metadata_as_written(self) -> Iterator[None]:
