@@ -32,8 +32,8 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> corpus.CorpusInfo:
     info = corpus.generate(tmp_path_factory.mktemp("corpus"), ARTICLES, seed=5)
     articles = info.agora_content / "articles"
     broken, odd = info.article_files()[10], info.article_files()[20]
-    # an error (unknown author: left out) and a warning (unknown field: kept)
-    broken.write_text(broken.read_text("utf-8").replace("author: ", "author: personne-", 1),
+    # an error (unknown series: left out) and a warning (unknown field: kept)
+    broken.write_text(broken.read_text("utf-8").replace("series: \"", "series: \"pas-une-", 1),
                       "utf-8")
     odd.write_text(odd.read_text("utf-8").replace("---\n", "---\nhumeur: joyeuse\n", 1),
                    "utf-8")
@@ -75,7 +75,7 @@ def test_output_is_identical_to_a_serial_build(builds: dict[str, Path]) -> None:
 
 def test_problems_are_reported_once_as_in_a_serial_build(builds: dict[str, Path]) -> None:
     serial, parallel = build_report(builds["serial"]), build_report(builds["parallel"])
-    assert any("personne-" in error for error in parallel["errors"])
+    assert any("pas-une-" in error for error in parallel["errors"])
     assert any("humeur" in warning for warning in parallel["warnings"])
     assert parallel["errors"] == serial["errors"]
     assert parallel["warnings"] == serial["warnings"]

@@ -52,28 +52,50 @@ def cmd_check(args: argparse.Namespace) -> int:
         finally:
             quiet.setLevel(previous_level)
     errors, warnings = state.errors, state.warnings
+    print_problems(state, args.format)
+    print_notes(state, settings, args.format)
+    if args.verbose:
+        print_unknown_fields(state)
+    failed = bool(errors) or (args.strict and bool(warnings))
+    summary = (f"agora check: {len(errors)} error(s), {len(warnings)} warning(s) "
+               f"in {sum(state.counts.values())} published items")
+    print(summary, file=sys.stderr)
+    return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def print_problems(state: BuildState, output_format: str) -> None:
+    """Errors, then warnings: Agora's own with their file, Pelican's as it logged them."""
+    errors = state.errors
     structured = {str(p): p for p in state.problems.problems}
-    for message in errors + warnings:
+    for message in errors + state.warnings:
         item = structured.get(message)
         is_error = message in errors
-        if args.format == "github":
+        if output_format == "github":
             if item is not None:
                 print(item.github())
             else:
                 print(f"::{'error' if is_error else 'warning'} title=agora check::{message}")
         else:
             print(f"{'error' if is_error else 'warning'}: {message}")
+
+
+def print_notes(state: BuildState, settings: dict[str, Any], output_format: str) -> None:
+    """Suggestions: worth an editor's eye, never a failure, never written to ``output/``."""
     from agora.content.schema import content_model  # noqa: PLC0415 - keep --help fast
 
+    notes = [p for p in state.problems.problems if p.severity == "note"]
     for check in content_model(settings).site_checks:
-        for item in check(settings):
-            if item.severity == "note":
-                print(item.github() if args.format == "github" else f"note: {item}")
-    failed = bool(errors) or (args.strict and bool(warnings))
-    summary = (f"agora check: {len(errors)} error(s), {len(warnings)} warning(s) "
-               f"in {sum(state.counts.values())} published items")
-    print(summary, file=sys.stderr)
-    return EXIT_PROBLEMS if failed else EXIT_OK
+        notes += [item for item in check(settings) if item.severity == "note"]
+    for item in notes:
+        print(item.github() if output_format == "github" else f"note: {item}")
+
+
+def print_unknown_fields(state: BuildState) -> None:
+    """``--verbose``: every file using each field no schema knows."""
+    for name, files in (state.report.get("unknown_fields") or {}).items():
+        print(f"unknown field {name} ({len(files)} file{'s' if len(files) > 1 else ''}):")
+        for path in files:
+            print(f"  {path}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -96,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="treat warnings as errors")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text for people, github for pull-request annotations")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="also list every file using each field no schema knows")
     check.set_defaults(handler=cmd_check)
 
     for register in _extra_commands():
@@ -104,9 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands() -> list[Any]:
-    """Subcommands contributed by capabilities (forum sync, ...), imported lazily."""
+    """Subcommands with their own module (adopt, forum sync, ...), imported lazily."""
     registrars = []
-    for module_name in ("agora.forum.cli", "agora.newsletter.cli"):
+    for module_name in ("agora.adopt.command", "agora.forum.cli", "agora.newsletter.cli"):
         try:
             module = __import__(module_name, fromlist=["register_command"])
         except ImportError:

@@ -11,8 +11,9 @@ everything else is linked through :mod:`agora.urls`, which reads the
 | blog | ``/blog/``, ``/blog/page/2/``, ``/blog/<slug>/``, ``/category/<slug>/``, ``/tag/<slug>/`` |
 | events | ``/events/``, ``/events/past/``, ``/events/<slug>/``, ``/events/<slug>.ics``, |
 |        | ``/events/calendar.ics``, ``/events/format/<f>/`` (+ ``.ics``), ``/events/tag/<t>.ics`` |
-| members | ``/members/``, ``/members/<slug>/`` (also the author page), |
+| members | ``/members/``, ``/members/<slug>/`` (a member author's page), |
 |         | ``/members/<slug>/avatar-96.webp`` |
+| authors | ``/author/<slug>/`` (authors who are not members) |
 | pages | ``/<slug>/`` (``/charter/``, ``/onboarding/``, ``/about/``) |
 | forum, newsletter | ``/forum/`` (and ``/forum/avatars/...``, ``/forum/images/...``), |
 |                   | ``/newsletter/`` |
@@ -64,9 +65,10 @@ CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = "category/{slug}/index.html"
 TAG_URL = "tag/{slug}/"
 TAG_SAVE_AS = "tag/{slug}/index.html"
-# The author of an article is a member: the author page is the member profile.
-AUTHOR_URL = "members/{slug}/"
-AUTHOR_SAVE_AS = ""
+# An author who is a member links to the profile (agora.members.authors); any other
+# name gets an author page, as in Pelican.
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
 AUTHORS_SAVE_AS = ""
 HOME_URL = ""
 HOME_SAVE_AS = "index.html"
@@ -126,7 +128,7 @@ CHARTER_VERSION_SAVE_AS = "{slug}/v/{version}/index.html"
 CHARTER_VERSION_LANG_URL = "{lang}/{slug}/v/{version}/"
 CHARTER_VERSION_LANG_SAVE_AS = "{lang}/{slug}/v/{version}/index.html"
 DIRECT_TEMPLATES = ["index", "archives", "categories", "tags"]
-PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None}
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None}
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -137,12 +139,18 @@ DEFAULT_PAGINATION = 10
 # Pelican's setting names, so a site's existing feed URLs keep their subscribers;
 # None turns a feed off. The default language's articles are in all.*, each other
 # language's in all-<lang>.*.
+# Each has an RSS twin setting (CATEGORY_FEED_RSS...): Agora writes RSS only for the
+# whole blog by default.
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 TRANSLATION_FEED_ATOM = "feeds/all-{lang}.atom.xml"
+TRANSLATION_FEED_RSS = None
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = None
 TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
-AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"  # members who consented only
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"  # never a member who has not consented
+AUTHOR_FEED_RSS = None
 SERIES_FEED_ATOM = "feeds/series/{slug}.atom.xml"
 EVENTS_FEED_ATOM = "feeds/events.atom.xml"
 FORUM_FEED_ATOM = "feeds/forum.atom.xml"

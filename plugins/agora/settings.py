@@ -92,6 +92,11 @@ def _list_of_text(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _field_names(value: Any) -> tuple[str, ...]:
+    # Pelican lowercases every metadata key it reads: so do the declared names
+    return tuple(name.strip().lower() for name in _list_of_text(value))
+
+
 def _nav(value: Any) -> tuple[tuple[str, str], ...]:
     """Navigation entries: a page name of the URL scheme, or a [label, URL] pair."""
     if not isinstance(value, list | tuple):
@@ -176,7 +181,13 @@ class Options:
         "Fail the build (non-zero exit) on any content error instead of leaving pages out.")
     unknown_fields: str = setting(
         "warning", _one_of("warning", "error", "ignore"),
-        "How to report front-matter fields no schema knows.")
+        "How to report front-matter fields no schema knows: warning (one summary per "
+        "field per build; `agora check --verbose` and build.json list the files), error "
+        "(each file is left out) or ignore.")
+    extra_fields: tuple[str, ...] = setting(
+        (), _field_names,
+        "Front-matter fields the site's own theme reads (comments, mathjax, og_image...): "
+        "kept as metadata for its templates and never reported as unknown.")
     nav: tuple[tuple[str, str], ...] = setting(
         ("blog", "events", "members", "forum", "charter", "newsletter"), _nav,
         "Main navigation: page names of the URL scheme (blog, events, members, forum, "

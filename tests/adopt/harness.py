@@ -2,11 +2,11 @@
 
 Adopting Agora must not lose or move anything an existing Pelican site publishes:
 every article, translation and page that bare Pelican builds must come out of the
-Agora build at the same URL.  This module is the reference side of that promise.
-:func:`bare_build` builds a site of ``tests/fixtures/pelican-sites`` with Pelican
-alone (no plugins, default theme) and returns a :class:`BuildResult`; an Agora
-build only has to call :func:`capture_build` with its own settings override to
-get a result of the same type, and the two compare with ``==``.
+Agora build at the same URL.  :func:`bare_build` builds a site of
+``tests/fixtures/pelican-sites`` with Pelican alone (no plugins, default theme)
+and returns a :class:`BuildResult`; :func:`agora_build` builds it as an
+adopting site does, with the settings ``agora adopt`` writes, and returns a
+result of the same type: :meth:`BuildResult.differences` compares the two.
 
 Several Pelican builds share one test process, and Pelican keeps process-wide
 state (blinker signals, the locale, the ``pelicanconf`` module, the log
@@ -18,12 +18,13 @@ build sees the other's receivers or log records.
 
 from __future__ import annotations
 
+import json
 import locale
 import logging
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,11 @@ BUCKETS = ("articles", "translations", "hidden_articles", "pages", "hidden_pages
 
 #: Key fields a record is compared on: what a reader of the site would notice moving.
 Key = tuple[str, str, str, str, str]
+
+
+def expected(site: str) -> dict[str, Any]:
+    """What ``site`` was written to hold (its ``expected.json``)."""
+    return json.loads((SITES_DIR / site / "expected.json").read_text(encoding="utf-8"))
 
 
 def site_names() -> list[str]:
@@ -156,6 +162,10 @@ class BuildResult:
         return lines
 
 
+#: Builds of corpus sites by name (the session fixtures ``bare`` and ``agora``).
+Builds = Callable[[str], "BuildResult"]
+
+
 def copy_site(site: str, workdir: Path) -> Path:
     """Copy corpus site ``site`` to ``workdir/site`` so a build never writes into the corpus."""
     root = workdir / "site"
@@ -189,13 +199,17 @@ def bare_build(site: str, workdir: Path) -> BuildResult:
     return capture_build(root / "pelicanconf.py", bare_overrides(workdir))
 
 
-def capture_build(settings_file: Path, override: dict[str, Any]) -> BuildResult:
+def capture_build(settings_file: Path, override: dict[str, Any], *,
+                  fresh_signals: bool = True) -> BuildResult:
     """Run Pelican in-process on ``settings_file`` with ``override`` and record what it built.
 
     Everything, reading the settings included, happens inside the sandbox:
     ``read_settings`` imports the site's ``pelicanconf`` and sets the locale.
+    ``fresh_signals=False`` keeps the process's signals: Agora's capabilities
+    connected their receivers to them when first imported, and act only in
+    builds whose ``PLUGINS`` list them.
     """
-    with _sandbox() as log:
+    with _sandbox(fresh_signals=fresh_signals) as log:
         settings = read_settings(str(settings_file), override=override)
         _resolve_site_relative_paths(settings, settings_file.parent)
         capture = _Capture()
@@ -312,7 +326,7 @@ class _LogCollector(logging.Handler):
 
 
 @contextmanager
-def _sandbox() -> Iterator[_LogCollector]:
+def _sandbox(fresh_signals: bool = True) -> Iterator[_LogCollector]:
     """Give one build fresh Pelican signals and a log collector; restore global state after.
 
     Fresh signals: Pelican never disconnects plugin receivers, so once any build
@@ -336,7 +350,7 @@ def _sandbox() -> Iterator[_LogCollector]:
     saved_level = root_logger.level
     collector = _LogCollector()
 
-    for name, value in saved_signals.items():
+    for name, value in saved_signals.items() if fresh_signals else ():
         named = isinstance(value, NamedSignal)
         setattr(signals, name, NamedSignal(value.name, value.__doc__) if named else Signal())
     LimitFilter._raised_messages.clear()
@@ -361,3 +375,37 @@ def _sandbox() -> Iterator[_LogCollector]:
         locale.setlocale(locale.LC_ALL, saved_locale)
         for name, value in saved_signals.items():
             setattr(signals, name, value)
+
+
+AGORA_CONFIG = "agora-pelicanconf.py"
+
+
+def agora_overrides(workdir: Path) -> dict[str, Any]:
+    """What a test build changes in an adopted site's settings: where it writes, no cache."""
+    return {
+        "OUTPUT_PATH": str(workdir / "output"),
+        "CACHE_PATH": str(workdir / "cache"),
+        "CACHE_CONTENT": False,
+        "LOAD_CONTENT_CACHE": False,
+    }
+
+
+def agora_build(site: str, workdir: Path, *, add: dict[str, str] | None = None,
+                **override: Any) -> BuildResult:
+    """Build corpus site ``site`` as an adopting site would: with the settings ``agora adopt``
+    writes (Agora's defaults, then the site's own settings, then Agora's plugins and theme).
+
+    The settings file is written beside the site's own ``pelicanconf.py``, as
+    ``agora adopt . --write-config agora-pelicanconf.py`` run in the site's folder does.
+    ``add`` writes more files into the copy first (path relative to the site -> text);
+    ``override`` changes settings of this build only.
+    """
+    from agora.adopt.config import adopt_settings, write_config  # noqa: PLC0415
+
+    root = copy_site(site, workdir)
+    for relative, text in (add or {}).items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    settings_file = write_config(adopt_settings(root / "pelicanconf.py"), root / AGORA_CONFIG)
+    return capture_build(settings_file, {**agora_overrides(workdir), **override},
+                         fresh_signals=False)

@@ -10,11 +10,9 @@ the Agora comparison covers.
 from __future__ import annotations
 
 import dataclasses
-import json
 import locale
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,10 @@ from tests.adopt.harness import (
     BUCKETS,
     SITES_DIR,
     BuildResult,
+    Builds,
     ContentRecord,
     bare_build,
+    expected,
     site_names,
 )
 
@@ -37,24 +37,7 @@ pytestmark = pytest.mark.xdist_group("adopt-corpus")
 SITES = site_names()
 CONTENT_SUFFIXES = {".md", ".markdown", ".rst", ".html"}
 
-BareBuilds = Callable[[str], BuildResult]
 
-
-@pytest.fixture(scope="session")
-def bare(tmp_path_factory: pytest.TempPathFactory) -> BareBuilds:
-    """Bare builds by site name, each made on first use and kept for the session."""
-    built: dict[str, BuildResult] = {}
-
-    def get(site: str) -> BuildResult:
-        if site not in built:
-            built[site] = bare_build(site, tmp_path_factory.mktemp(f"bare-{site}"))
-        return built[site]
-
-    return get
-
-
-def expected(site: str) -> dict[str, Any]:
-    return json.loads((SITES_DIR / site / "expected.json").read_text(encoding="utf-8"))
 
 
 def test_corpus_is_big_enough_and_every_site_is_small() -> None:
@@ -67,7 +50,7 @@ def test_corpus_is_big_enough_and_every_site_is_small() -> None:
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_bare_pelican_builds_without_errors(site: str, bare: BareBuilds) -> None:
+def test_bare_pelican_builds_without_errors(site: str, bare: Builds) -> None:
     result = bare(site)
     assert result.errors == []
     allowed = expected(site)["allowed_warnings"]
@@ -76,7 +59,7 @@ def test_bare_pelican_builds_without_errors(site: str, bare: BareBuilds) -> None
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_builds_articles_or_pages_and_writes_each(site: str, bare: BareBuilds) -> None:
+def test_builds_articles_or_pages_and_writes_each(site: str, bare: Builds) -> None:
     result = bare(site)
     assert result.articles or result.pages
     missing = [r.save_as for r in result.records() if not (result.output / r.save_as).is_file()]
@@ -84,14 +67,14 @@ def test_builds_articles_or_pages_and_writes_each(site: str, bare: BareBuilds) -
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_counts_are_what_the_site_was_written_to_hold(site: str, bare: BareBuilds) -> None:
+def test_counts_are_what_the_site_was_written_to_hold(site: str, bare: Builds) -> None:
     counts = bare(site).summary()
     del counts["errors"]
     assert counts == expected(site)["counts"]
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_records_are_what_the_site_was_written_to_hold(site: str, bare: BareBuilds) -> None:
+def test_records_are_what_the_site_was_written_to_hold(site: str, bare: Builds) -> None:
     result = bare(site)
     wrong = []
     for source, fields in expected(site)["records"].items():
@@ -109,14 +92,14 @@ def test_records_are_what_the_site_was_written_to_hold(site: str, bare: BareBuil
 
 
 @pytest.mark.parametrize("site", SITES)
-def test_site_level_outputs_exist(site: str, bare: BareBuilds) -> None:
+def test_site_level_outputs_exist(site: str, bare: Builds) -> None:
     result = bare(site)
     missing = [p for p in expected(site)["outputs"] if not (result.output / p).is_file()]
     assert missing == []
 
 
 def test_bare_build_ignores_receivers_already_connected_and_leaks_nothing(
-    bare: BareBuilds, tmp_path: Path
+    bare: Builds, tmp_path: Path
 ) -> None:
     """An Agora build earlier in the process leaves its receivers on Pelican's signals.
 

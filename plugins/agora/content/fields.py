@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pelican.utils import SafeDatetime
+from pelican.readers import ensure_metadata_list
+from pelican.utils import SafeDatetime, get_date
 
 
 class Invalid(ValueError):
@@ -28,6 +29,8 @@ class Invalid(ValueError):
 
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# "en", "pt-BR", "zh-Hant-TW", "fr_FR": what a language code looks like
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 # "2h", "90min", "1h30" (minutes after hours need no unit), "1 h 30 min"
 DURATION_RE = re.compile(r"^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min|m)?)?\s*$", re.IGNORECASE)
 ISO_DURATION_RE = re.compile(r"^P(?:T(?:(\d+)H)?(?:(\d+)M)?)$")
@@ -49,6 +52,11 @@ class Field:
     aliases: tuple[str, ...] = field(default=())
     #: Shown in the hint of an unknown-field warning (compatibility fields are not).
     listed: bool = True
+    #: An empty value means something (Pelican's ``URL:`` with nothing after it).
+    keep_empty: bool = False
+    #: Agora's wish for a value Pelican accepts: (raw value) -> what Agora suggests, or
+    #: None when the value is already as Agora would have it. Reported as a note.
+    advise: Callable[[Any], str | None] | None = None
 
 
 def _text(value: Any) -> str:
@@ -73,6 +81,72 @@ def _slug(value: Any) -> str:
 
 def slug(required: bool = False, ref: str | None = None, help: str = "") -> Field:
     return Field("slug", _slug, required, ref=ref, help=help)
+
+
+def _slug_advice(value: Any) -> str | None:
+    if SLUG_RE.match(str(value).strip()):
+        return None
+    return ("a slug of lowercase letters, digits and hyphens like jeanne-dupont "
+            "(URLs use the slug as written)")
+
+
+def pelican_slug(help: str = "") -> Field:
+    """Pelican's ``slug``: used as written, capitals and spaces included."""
+    return Field("slug", _text, help=help, advise=_slug_advice)
+
+
+def _language_advice(value: Any) -> str | None:
+    if LANGUAGE_RE.match(str(value).strip()):
+        return None
+    return "a language code like en, fr or pt-BR"
+
+
+def language(help: str = "") -> Field:
+    """Pelican's ``lang``: any text (it only has to match DEFAULT_LANG or another file's)."""
+    return Field("language", _text, help=help, advise=_language_advice)
+
+
+def _translation_flag(value: Any) -> str:
+    # Pelican compares the text with "false": True must become "true", not stay a bool
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _text(value)
+
+
+def _translation_advice(value: Any) -> str | None:
+    if isinstance(value, bool) or str(value).strip().lower() in {"true", "false"}:
+        return None
+    return "true or false (Pelican treats anything but false as true)"
+
+
+def translation_flag(help: str = "") -> Field:
+    return Field("true/false", _translation_flag, help=help, advise=_translation_advice)
+
+
+def names(help: str = "") -> Field:
+    """Pelican's ``authors`` (and ``tags``): a list, or text split as Pelican splits it.
+
+    "Jane Doe, John Smith" is two names; with a semicolon anywhere, only semicolons
+    separate: "Okafor, Amara; Castillo, Ben" is two names too.
+    """
+
+    def coerce(value: Any) -> list[str]:
+        if isinstance(value, dict | bool):
+            raise Invalid("a list of text values, or text separated by commas")
+        if not isinstance(value, str):
+            value = [str(item) for item in (value if isinstance(value, list | tuple) else [value])]
+        return [_text(item) for item in ensure_metadata_list(value)]
+
+    return Field("list of text", coerce, help=help)
+
+
+def text_or_empty(help: str = "") -> Field:
+    """Text where an empty value is meaningful (``URL:`` alone: the site's root)."""
+
+    def coerce(value: Any) -> str:
+        return "" if value is None else _text(value) if str(value).strip() else ""
+
+    return Field("text", coerce, help=help, keep_empty=True)
 
 
 def _split_list(value: Any) -> list[Any]:
@@ -172,15 +246,40 @@ def datetime_field(required: bool = False, help: str = "") -> Field:
     return Field("date-time", lambda v: _local_datetime(v, DATETIME_EXPECTED), required, help=help)
 
 
+PELICAN_DATE_EXPECTED = (DATETIME_EXPECTED + ", or a date like 2026-12-03 "
+                         "(or any other form Pelican reads, like 5 December 2014)")
+
+
+def _pelican_moment(value: Any) -> datetime:
+    """Every date Pelican reads (``pelican.utils.get_date``), and YAML's own dates."""
+    if isinstance(value, datetime | date):
+        return _local_datetime(value, PELICAN_DATE_EXPECTED)
+    text_value = str(value).strip()
+    try:
+        return get_date(text_value.replace("_", " "))
+    except (ValueError, OverflowError):
+        raise Invalid(PELICAN_DATE_EXPECTED) from None
+
+
+def _date_advice(value: Any) -> str | None:
+    if isinstance(value, datetime | date):
+        return None
+    try:
+        _local_datetime(value, "")
+    except Invalid:
+        return "an ISO date-time like 2026-12-03T18:00 or date like 2026-12-03 (unambiguous)"
+    return None
+
+
 def pelican_date(required: bool = False, help: str = "") -> Field:
     """Pelican's ``date``/``modified``: a SafeDatetime, naive ones localized by Pelican."""
 
     def coerce(value: Any) -> SafeDatetime:
-        moment = _local_datetime(value, DATETIME_EXPECTED + " or date like 2026-12-03")
+        moment = _pelican_moment(value)
         return SafeDatetime(moment.year, moment.month, moment.day, moment.hour, moment.minute,
                             moment.second, moment.microsecond, tzinfo=moment.tzinfo)
 
-    return Field("date-time", coerce, required, help=help)
+    return Field("date-time", coerce, required, help=help, advise=_date_advice)
 
 
 def date_field(required: bool = False, help: str = "") -> Field:

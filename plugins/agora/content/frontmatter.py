@@ -30,3 +30,19 @@ YAML_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml(text: str) -> Any:
     """``yaml.safe_load`` with the fastest safe loader available."""
     return yaml.load(text, Loader=YAML_LOADER)
+
+
+class _DatesAsText(YAML_LOADER):
+    """A safe loader that leaves dates as the text written (``2026-13-45`` stays text)."""
+
+
+_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp",
+                             lambda loader, node: loader.construct_scalar(node))
+
+
+def load_yaml_dates_as_text(text: str) -> Any:
+    """The YAML header with every date as written: for the fields to say which date is wrong.
+
+    YAML itself turns ``2026-13-45`` into a date and fails without naming the key.
+    """
+    return yaml.load(text, Loader=_DatesAsText)

@@ -10,6 +10,7 @@ new content type subclasses it and sets a few class attributes.
 from __future__ import annotations
 
 import logging
+import os
 from itertools import chain
 from typing import Any, ClassVar
 
@@ -17,7 +18,9 @@ from pelican.contents import Content, SkipStub
 from pelican.generators import CachingGenerator
 from pelican.utils import order_content, process_translations
 
+from agora.content.reader import display_path, failure
 from agora.problems import ContentError
+from agora.state import report
 
 logger = logging.getLogger(__name__)
 
@@ -80,9 +83,10 @@ class ContentTypeGenerator(CachingGenerator):
                     self._add_failed_source_path(path)
                     self.failed.append(path)
                     continue
-                except Exception:
-                    logger.exception("Could not process %s", path,
-                                     exc_info=self.settings.get("DEBUG", False))
+                except Exception as exc:  # readers without Agora's wrapper (core not listed)
+                    full = os.path.join(self.path, path)
+                    report(self.settings, failure(display_path(full, self.settings.get("PATH")),
+                                                  full, exc))
                     self._add_failed_source_path(path)
                     self.failed.append(path)
                     continue

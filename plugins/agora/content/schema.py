@@ -29,25 +29,38 @@ from agora.state import build_state
 
 KeyLoader = Callable[[Mapping[str, Any]], Mapping[str, Any]]
 
-# Fields Pelican itself understands on every content object.
+# Fields every content type has; Pelican defines most of them, and they are read as
+# Pelican reads them (any date form it parses, "true" for a translation, a URL left
+# empty on purpose). Agora's own content types keep strict slugs: other files refer to
+# them by slug.
 COMMON_FIELDS: dict[str, f.Field] = {
     "title": f.text(required=True, help="Title shown on the page and in feeds"),
     "date": f.pelican_date(help="Publication date; a future date schedules the post"),
     "modified": f.pelican_date(help="Date of the last significant change"),
     "slug": f.slug(help="Last part of the URL; defaults to the file name"),
-    "lang": f.choice(("fr", "en", "de", "es", "it", "nl", "pt"), help="Language code"),
-    "translation_of": f.slug(help="Slug of the original this file translates"),
-    "translation": f.boolean(help="Pelican's flag for a translation"),
+    "lang": f.language(help="Language code"),
+    "translation_of": f.text(help="Slug of the original this file translates"),
+    "translation": f.translation_flag(help="Pelican's flag for a translation"),
     "summary": f.text(help="One or two sentences for listings and previews (Markdown)"),
-    "tags": f.list_of(f.text(), help="Tags, as a list"),
+    "tags": f.names(help="Tags, as a list"),
     "image": f.text(help="Image path inside content/, e.g. images/meetup.jpg"),
     "image_alt": f.text(help="Text alternative of the image"),
     "status": f.choice(("draft", "hidden", "published", "skip"), help="Publication status"),
     "template": f.text(help="Theme template to render with"),
-    "save_as": f.text(help="Override the output path"),
-    "url": f.text(help="Override the URL"),
+    "save_as": f.text_or_empty(help="Override the output path"),
+    "url": f.text_or_empty(help="Override the URL"),
     "forum_topic": f.integer(minimum=1, help="Discourse topic id of the discussion"),
     "forum_embed": f.boolean(help="show live forum comments (needs AGORA_FORUM_EMBED_COMMENTS)"),
+}
+
+# The rest of what Pelican defines for its own articles and pages. An existing site's
+# values are accepted as Pelican accepts them; Agora's wishes become notes.
+PELICAN_CONTENT_FIELDS: dict[str, f.Field] = {
+    "slug": f.pelican_slug(help="Last part of the URL; defaults to the file name"),
+    "author": f.text(help="Member slug of the author, or a person's name"),
+    "authors": f.names(help="Member slugs or names of several authors"),
+    "category": f.text(help="Blog category"),
+    "timezone": f.timezone(help="Time zone of the dates, when not the site's TIMEZONE"),
 }
 
 
@@ -69,37 +82,58 @@ class Schema:
                  prefixes: Mapping[str, f.Field] | None = None) -> Schema:
         return Schema(self.name, {**self.fields, **fields}, {**self.prefixes, **(prefixes or {})})
 
-    def unknown_field_hint(self, name: str) -> str:
+    def unknown_field_hint(self, name: str, *, list_fields: bool = True) -> str:
         """What ``name`` should have been: the closest known fields, else the list."""
         kind = f"{'an' if self.name[:1] in 'aeiou' else 'a'} {self.name} field"
-        close = difflib.get_close_matches(name, list(self.fields), n=2, cutoff=0.75)
+        listed = sorted(n for n, spec in self.fields.items() if spec.listed)
+        close = difflib.get_close_matches(name, listed, n=2, cutoff=0.75)
         if close:
             return f"expected {kind} (did you mean {' or '.join(close)}?)"
-        listed = sorted(n for n, spec in self.fields.items() if spec.listed)
+        if not list_fields:
+            return f"expected {kind}"
         return f"expected {kind}, one of: {', '.join(listed)}"
 
+    def unknown_fields(self, metadata: Mapping[str, Any], declared: Iterable[str] = ()
+                       ) -> list[str]:
+        """The fields of ``metadata`` no schema knows and the site did not declare."""
+        extra = set(declared)
+        return [name for name in metadata if self.spec(name) is None and name not in extra]
+
     def validate(
-        self, metadata: Mapping[str, Any], path: str, *, unknown: str = "warning"
+        self, metadata: Mapping[str, Any], path: str, *, unknown: str = "warning",
+        declared: Iterable[str] = (),
     ) -> tuple[dict[str, Any], list[Problem]]:
-        """Coerce ``metadata`` field by field; return clean values and problems."""
+        """Coerce ``metadata`` field by field; return clean values and problems.
+
+        Fields no schema knows are kept as they are (a theme may read them);
+        ``unknown`` says how to report them, and ``declared`` (the site's
+        ``AGORA_EXTRA_FIELDS``) are never reported. A value Agora would write
+        differently but Pelican accepts gets a note, not an error.
+        """
         clean: dict[str, Any] = {}
         problems: list[Problem] = []
+        reported = set(self.unknown_fields(metadata, declared)) if unknown != "ignore" else set()
         for name, raw in metadata.items():
             spec = self.spec(name)
             if spec is None:
-                if unknown != "ignore":
+                if name in reported:
                     problems.append(problem(path, name, self.unknown_field_hint(name),
                                             found_text="a field no schema knows",
                                             severity=unknown))
                 clean[name] = raw
                 continue
-            if raw is None or raw == "" or raw == []:
+            if raw is None or raw == [] or (raw == "" and not spec.keep_empty):
                 continue
             try:
                 clean[name] = spec.coerce(raw)
             except f.Invalid as exc:
                 problems.append(problem(path, name, f"expected {exc.expected}",
                                         raw if exc.found is ... else exc.found))
+                continue
+            advice = spec.advise(raw) if spec.advise is not None else None
+            if advice:
+                problems.append(problem(path, name, f"Agora suggests {advice}", raw,
+                                        severity="note"))
         for name, spec in self.fields.items():
             if spec.required and name not in clean:
                 problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
@@ -117,7 +151,13 @@ class Schema:
 
 
 def make_schema(type_name: str, /, **extra: f.Field) -> Schema:
+    """The schema of one of Agora's own content types (events, members, charter pages)."""
     return Schema(type_name, {**COMMON_FIELDS, **extra})
+
+
+def pelican_schema(type_name: str, /, **extra: f.Field) -> Schema:
+    """The schema of Pelican's own articles and pages, with Agora's fields added."""
+    return Schema(type_name, {**COMMON_FIELDS, **PELICAN_CONTENT_FIELDS, **extra})
 
 
 Validator = Callable[[dict[str, Any], str, Mapping[str, Any]], list[Problem]]
@@ -241,6 +281,13 @@ def known_keys(name: str, settings: Mapping[str, Any]) -> Mapping[str, Any] | No
     return keys
 
 
+def listable_keys(keys: Mapping[str, Any]) -> list[str]:
+    """The keys a message may show: never one that may not be published (a member who did
+    not consent must not be named, even in a list of suggestions)."""
+    return sorted(key for key, info in keys.items()
+                  if not (isinstance(info, Mapping) and info.get("unpublishable")))
+
+
 def check_references(
     schema: Schema, clean: Mapping[str, Any], path: str, settings: Mapping[str, Any]
 ) -> list[Problem]:
@@ -250,7 +297,7 @@ def check_references(
         if keys is None:
             continue
         if key not in keys:
-            choices = ", ".join(sorted(keys)[:12]) or f"no {target} is defined yet"
+            choices = ", ".join(listable_keys(keys)[:12]) or f"no {target} is defined yet"
             problems.append(problem(path, field_name, f"expected a known {target} slug ({choices})",
                                     key))
         elif isinstance(keys[key], Mapping) and keys[key].get("unpublishable"):
@@ -259,6 +306,7 @@ def check_references(
     return problems
 
 
-__all__ = ["COMMON_FIELDS", "ContentModel", "ContentType", "Schema", "TypeExtension",
-           "check_references", "content_model", "content_type_for", "known_keys",
-           "make_schema", "read_front_matter", "show"]
+__all__ = ["COMMON_FIELDS", "PELICAN_CONTENT_FIELDS", "ContentModel", "ContentType", "Schema",
+           "TypeExtension", "check_references", "content_model", "content_type_for",
+           "known_keys", "listable_keys", "make_schema", "pelican_schema", "read_front_matter",
+           "show"]

@@ -10,21 +10,18 @@ from typing import Any
 import yaml
 
 from agora.content import fields as f
-from agora.content.schema import ContentType, make_schema
+from agora.content.schema import ContentType, pelican_schema
 from agora.problems import problem
 from agora.settings import options
 from agora.state import report
 
-ARTICLE = make_schema(
+ARTICLE = pelican_schema(
     "article",
-    author=f.slug(ref="member", help="Member slug of the author"),
-    authors=f.list_of(f.slug(ref="member"), help="Member slugs of several authors"),
-    category=f.text(help="Blog category"),
     series=f.slug(ref="series", help="Series slug from content/series.yml"),
     spotlight=f.slug(ref="member", help="Member slug this spotlight post is about"),
 )
 
-PAGE = make_schema(
+PAGE = pelican_schema(
     "page",
     onboarding_step=f.integer(minimum=1, help="Position in the onboarding path"),
 )

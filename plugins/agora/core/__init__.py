@@ -15,10 +15,10 @@ Signals used, and why:
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
 - ``article_generator_finalized``: the blog's slot of the hub model;
-- ``all_generators_finalized``: every generator has read its content; each
-  active capability completes the hub, in the order of ``PLUGINS``
-  (``Capability.complete_hub``), then strict mode stops before anything is
-  written;
+- ``all_generators_finalized``: every generator has read its content: fields
+  no schema knows are reported once each; each active capability completes
+  the hub, in the order of ``PLUGINS`` (``Capability.complete_hub``); then
+  strict mode stops before anything is written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
 
@@ -35,6 +35,7 @@ from agora import clock
 from agora.capability import Capability, active_capabilities
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
+from agora.content.unknown import summarize_unknown_fields
 from agora.core import i18n
 from agora.core.pages import HomeGenerator
 from agora.core.report import write_build_report
@@ -148,6 +149,7 @@ def complete_hub(generators: list[Any]) -> None:
     state = build_state(generators[0].settings) if generators else None
     if state is None:
         return
+    summarize_unknown_fields(generators)
     for capability in active_capabilities(generators[0].settings):
         if capability.complete_hub is not None:
             capability.complete_hub(generators)

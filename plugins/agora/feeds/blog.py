@@ -63,73 +63,74 @@ class BlogFeeds:
         self.site = str(hub.urls.settings.get("SITENAME") or "")
         self.lang = hub.urls.default_lang
 
-    def feed(self, key: str, title: str, about: str, path: str | None, page_url: str,
-             articles: Sequence[Any], lang: str | None = None, fmt: str = "atom"
-             ) -> Feed | None:
-        if not path:
-            return None
+    def feeds(self, key: str, setting: str, title: str, about: str, page_url: str,
+              articles: Sequence[Any], lang: str | None = None, **params: Any
+              ) -> Iterable[Feed]:
+        """The Atom feed of ``<setting>_ATOM`` and the RSS one of ``<setting>_RSS``, when set."""
         entries = tuple(article_entry(a, self.hub) for a in articles[: self.limit])
-        return Feed(key, "blog", f"{self.site} — {title}", about, path, page_url,
-                    lang or self.lang, fmt, entries)
+        for fmt, suffix in (("atom", ""), ("rss", ":rss")):
+            path = self.hub.urls.feed(f"{setting}_{fmt.upper()}", lang=lang or self.lang,
+                                      **params)
+            if path:
+                yield Feed(key + suffix, "blog", f"{self.site} — {title}"
+                           + (" (RSS)" if suffix else ""), about, path, page_url,
+                           lang or self.lang, fmt, entries)
 
-    def all(self) -> Iterable[Feed | None]:
+    def all(self) -> Iterable[Feed]:
         _ = self.catalogs(self.lang).gettext
         blog, urls = self.hub.blog, self.hub.urls
-        yield self.feed("all", _("Blog"), _("Every new article, in full."),
-                        urls.feed("FEED_ALL_ATOM"), urls.url("blog"), blog.articles)
-        yield self.feed("all:rss", _("Blog") + " (RSS)",
-                        _("The same articles, for readers that only know RSS."),
-                        urls.feed("FEED_ALL_RSS"), urls.url("blog"), blog.articles, fmt="rss")
+        yield from self.feeds("all", "FEED_ALL", _("Blog"), _("Every new article, in full."),
+                              urls.url("blog"), blog.articles)
         for lang in blog.languages():
             if lang == self.lang:
                 continue
             translated = [a for a in blog.translations if a.lang == lang]
             theirs = self.catalogs(lang).gettext
-            yield self.feed(f"all:{lang}", theirs("Blog"), theirs("Every new article, in full."),
-                            urls.feed("TRANSLATION_FEED_ATOM", lang=lang),
-                            urls.url("blog", lang=lang), translated, lang=lang)
+            yield from self.feeds(f"all:{lang}", "TRANSLATION_FEED", theirs("Blog"),
+                                  theirs("Every new article, in full."),
+                                  urls.url("blog", lang=lang), translated, lang=lang)
 
-    def taxonomies(self) -> Iterable[Feed | None]:
+    def taxonomies(self) -> Iterable[Feed]:
         _ = self.catalogs(self.lang).gettext
-        urls, articles = self.hub.urls, self.hub.blog.articles
+        articles = self.hub.blog.articles
         categories = {a.category.slug: a.category for a in articles
                       if getattr(a, "category", None)}
         for slug, category in sorted(categories.items()):
             name = {"name": category.name}
-            yield self.feed(f"category:{slug}", _("Category: %(name)s") % name,
-                            _("New articles in the category %(name)s.") % name,
-                            urls.feed("CATEGORY_FEED_ATOM", slug=slug), category.url,
-                            [a for a in articles if getattr(a, "category", None) == category])
+            yield from self.feeds(f"category:{slug}", "CATEGORY_FEED",
+                                  _("Category: %(name)s") % name,
+                                  _("New articles in the category %(name)s.") % name,
+                                  category.url, [a for a in articles
+                                                 if getattr(a, "category", None) == category],
+                                  slug=slug)
         tags = {t.slug: t for a in articles for t in getattr(a, "tags", None) or []}
         for slug, tag in sorted(tags.items()):
             name = {"name": tag.name}
-            yield self.feed(f"tag:{slug}", _("Tag: %(name)s") % name,
-                            _("New articles tagged %(name)s.") % name,
-                            urls.feed("TAG_FEED_ATOM", slug=slug), tag.url,
-                            [a for a in articles if tag in (getattr(a, "tags", None) or [])])
+            yield from self.feeds(f"tag:{slug}", "TAG_FEED", _("Tag: %(name)s") % name,
+                                  _("New articles tagged %(name)s.") % name, tag.url,
+                                  [a for a in articles if tag in (getattr(a, "tags", None) or [])],
+                                  slug=slug)
 
-    def series_and_authors(self) -> Iterable[Feed | None]:
+    def series_and_authors(self) -> Iterable[Feed]:
         _ = self.catalogs(self.lang).gettext
-        hub, urls = self.hub, self.hub.urls
+        hub = self.hub
         for slug, series in hub.blog.series.items():
-            yield self.feed(f"series:{slug}", series.title, series.description or (
-                _("Each new article of the series %(title)s.") % {"title": series.title}),
-                urls.feed("SERIES_FEED_ATOM", slug=slug), urls.url("blog"),
-                hub.blog.in_series(slug))
-        if hub.members is None:
-            return
-        for member in hub.members.listed:
-            written = [a for a in hub.blog.articles if member.slug in
+            yield from self.feeds(f"series:{slug}", "SERIES_FEED", series.title,
+                                  series.description or _("Each new article of the series "
+                                                          "%(title)s.") % {"title": series.title},
+                                  hub.urls.url("blog"), hub.blog.in_series(slug), slug=slug)
+        # bylines name only who may be named: members who consented, and other people
+        authors = {str(a.slug): a for article in hub.blog.articles
+                   for a in getattr(article, "authors", None) or []}
+        for slug, author in sorted(authors.items()):
+            written = [a for a in hub.blog.articles if slug in
                        {str(getattr(x, "slug", x)) for x in getattr(a, "authors", None) or []}]
-            if written:
-                name = {"name": member.name}
-                yield self.feed(f"author:{member.slug}", _("Articles by %(name)s") % name,
-                                _("New articles by %(name)s.") % name,
-                                urls.feed("AUTHOR_FEED_ATOM", slug=member.slug), member.url,
-                                written)
+            name = {"name": author.name}
+            yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", _("Articles by %(name)s") % name,
+                                  _("New articles by %(name)s.") % name, author.url, written,
+                                  slug=slug)
 
 
 def blog_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> list[Feed]:
     builder = BlogFeeds(hub, catalogs, limit)
-    found = [*builder.all(), *builder.taxonomies(), *builder.series_and_authors()]
-    return [f for f in found if f is not None]
+    return [*builder.all(), *builder.taxonomies(), *builder.series_and_authors()]
