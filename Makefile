@@ -37,13 +37,15 @@ rollback:
 serve: $(VENV)/.dev
 	$(BIN)/pelican content -s pelicanconf.py -o output --autoreload --listen
 
-## test: the whole suite (installs Debian's chromium when root on Debian)
-test: $(VENV)/.test
+## test: lint and type checks, then the whole suite (installs Debian's chromium when root)
+test: lint
 	@sh tools/ensure_browser.sh
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
+## lint: ruff over the code, mypy over plugins/agora
 lint: $(VENV)/.test
 	$(BIN)/ruff check plugins tests tools pelicanconf.py publishconf.py
+	$(BIN)/mypy
 
 ## check: validate all content (agora check)
 check: $(VENV)/.base

@@ -86,10 +86,6 @@ class ProblemLog:
         if log:
             item.log()
 
-    def extend(self, items: list[Problem], *, log: bool = True) -> None:
-        for item in items:
-            self.add(item, log=log)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
@@ -49,7 +49,6 @@ class Field:
     required: bool = False
     ref: str | None = None
     help: str = ""
-    aliases: tuple[str, ...] = field(default=())
     #: Shown in the hint of an unknown-field warning (compatibility fields are not).
     listed: bool = True
     #: An empty value means something (Pelican's ``URL:`` with nothing after it).
@@ -348,7 +347,3 @@ def mapping(fields: Mapping[str, Field], required: bool = False, help: str = "")
         return clean
 
     return Field("mapping", coerce, required, help=help)
-
-
-def anything(help: str = "") -> Field:
-    return Field("any", lambda v: v, help=help)

@@ -13,7 +13,7 @@ window and by :data:`MAX_OCCURRENCES`: a rule without end never runs away.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from itertools import islice
 from typing import Any
 
@@ -166,7 +166,3 @@ def last_session(start: datetime, end: datetime, rule: str,
     if last is None:
         return None
     return last, last + (end - start)
-
-
-def window_end(now: datetime, weeks: int) -> datetime:
-    return now + timedelta(weeks=weeks)
