@@ -65,6 +65,19 @@ def problem(path: str, field_name: str, expected: str, found: Any = None, **kw: 
                    (show(found) if found is not None else ""), **kw)
 
 
+class Mismatch(Exception):
+    """Something read (a file, an answer, a document) is not what was expected.
+
+    The message has the shape every problem has: ``where: expected ..., found ...``.
+    """
+
+    def __init__(self, where: str, expected: str, found: str):
+        self.where = where
+        self.expected = expected
+        self.found = found
+        super().__init__(f"{where}: expected {expected}, found {found}")
+
+
 class ContentError(Exception):
     """A content file cannot be published as it is; carries every problem found in it."""
 

@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit, urlunsplit
 import requests
 
 from agora import __version__
+from agora.problems import Mismatch
 
 if TYPE_CHECKING:
     from agora.settings import Options
@@ -75,7 +76,7 @@ def image_suffix(body: bytes) -> str | None:
 # --------------------------------------------------------------------------- errors
 
 
-class ForumError(Exception):
+class ForumError(Mismatch):
     """Something the forum answered (or did not) that sync cannot use.
 
     The message names the URL, what was expected and what was found; it never
@@ -84,10 +85,8 @@ class ForumError(Exception):
 
     def __init__(self, url: str, expected: str, found: str, status: int | None = None):
         self.url = url
-        self.expected = expected
-        self.found = found
         self.status = status
-        super().__init__(f"{url}: expected {expected}, found {found}")
+        super().__init__(url, expected, found)
 
 
 class ForumHTTPError(ForumError):

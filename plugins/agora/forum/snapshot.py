@@ -55,7 +55,7 @@ from agora.forum.schema import (
     document_types,
 )
 from agora.forum.validate import Checking, compile_check, host_names, unwrap
-from agora.problems import Problem, show
+from agora.problems import Mismatch, Problem, show
 
 SNAPSHOT_FILE = "snapshot.json"
 AVATARS_DIR = "avatars"
@@ -65,14 +65,12 @@ IMAGES_DIR = "images"
 HISTORY_LIMIT = 60
 
 
-class SnapshotError(Exception):
+class SnapshotError(Mismatch):
     """A snapshot folder exists but cannot be read: names the path, the expectation, the find."""
 
     def __init__(self, path: Path | str, expected: str, found: str):
         self.path = str(path)
-        self.expected = expected
-        self.found = found
-        super().__init__(f"{path}: expected {expected}, found {found}")
+        super().__init__(self.path, expected, found)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,6 +7,8 @@ subscriber's full address: whoever builds one passes masked or redacted text.
 
 from __future__ import annotations
 
+from agora.problems import Mismatch
+
 
 class NewsletterError(Exception):
     """Base class: something stopped a newsletter command (the message says what)."""
@@ -22,14 +24,8 @@ class ConfigError(NewsletterError):
         super().__init__(f"{variable}: expected {expected}, found {found}")
 
 
-class IssueError(NewsletterError):
+class IssueError(NewsletterError, Mismatch):
     """A built issue (``issue.json`` and its files) does not follow the contract."""
-
-    def __init__(self, where: str, expected: str, found: str):
-        self.where = where
-        self.expected = expected
-        self.found = found
-        super().__init__(f"{where}: expected {expected}, found {found}")
 
 
 class StoreError(NewsletterError):
