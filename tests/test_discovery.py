@@ -146,6 +146,7 @@ def test_titles_say_what_the_page_is_then_the_site(demo_site):
     assert title("") == "Les Jardiniers du Partage — La communauté francophone des jardins partagés"
     assert title("events/") == "Événements à venir — Les Jardiniers du Partage"
     assert title("members/camille-roux/") == "Camille Roux — Les Jardiniers du Partage"
+    assert title("blog/page/2/") == "Blog (page 2) — Les Jardiniers du Partage"
     titles = [title(p.relative_to(demo_site.output).as_posix()) for p in html_pages(demo_site)]
     assert all(t.strip() for t in titles)
 
