@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PELICAN_OPTS ?=
 
-.PHONY: html publish rollback serve test lint check bench clean messages
+.PHONY: html publish rollback serve test lint check bench bench-pages clean messages
 
 $(VENV)/.base: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ check: $(VENV)/.base
 ## bench: build-time benchmark against bare Pelican (see README)
 bench: $(VENV)/.dev
 	$(BIN)/python tools/bench.py $(BENCH_OPTS)
+
+## bench-pages: each page type's HTML + CSS weight (gzip, brotli) and Lighthouse scores, as a
+## Markdown table in bench-results/pages.md (installs lighthouse under .cache/ on first use)
+bench-pages: $(VENV)/.base
+	$(BIN)/python tools/bench_pages.py $(BENCH_OPTS)
 
 ## messages: refresh the translation catalog from the templates
 messages: $(VENV)/.base

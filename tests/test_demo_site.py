@@ -42,7 +42,7 @@ def test_navigation_lists_the_hub_sections_in_french(demo_site):
 
 def test_blog_lists_published_articles_with_pretty_urls(demo_site):
     blog = demo_site.html("blog/")
-    links = {a.get("href") for a in blog.cssselect("article.article-card h3 a")}
+    links = {a.get("href") for a in blog.cssselect("article.article-card .card-title a")}
     assert len(links) == 10  # first page of the paginated blog
     assert all(link.startswith("../blog/") and link.endswith("/") for link in links), links
     assert demo_site.path("blog/page/2/").exists()

@@ -73,7 +73,11 @@ class Capability:
     def _gate(self, receiver: Receiver) -> Receiver:
         @wraps(receiver)
         def gated(sender: Any, *args: Any, **kwargs: Any) -> Any:
-            if not self.active(settings_of(sender)):
+            settings = settings_of(sender)
+            if settings is None and isinstance(kwargs.get("context"), Mapping):
+                # content_written sends a path; its template context holds every setting
+                settings = kwargs["context"]
+            if not self.active(settings):
                 return None
             return receiver(sender, *args, **kwargs)
 

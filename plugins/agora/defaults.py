@@ -22,6 +22,8 @@ everything else is linked through :mod:`agora.urls`, which reads the
 |       | ``all-<lang>.atom.xml``, ``<category>.atom.xml``, ``tag/<t>.atom.xml``, |
 |       | ``series/<s>.atom.xml``, ``author/<member>.atom.xml``, ``events.atom.xml``, |
 |       | ``forum.atom.xml``, ``newsletter.atom.xml`` |
+| search | ``/search/`` (the page), ``/pagefind/`` (Pagefind's index and scripts) |
+| crawlers | ``/sitemap.xml``, ``/robots.txt`` |
 | other languages | the same paths under ``/<lang>/`` |
 """
 
@@ -161,6 +163,13 @@ FEEDS_URL = "feeds/"
 FEEDS_SAVE_AS = "feeds/index.html"
 FEEDS_OPML_SAVE_AS = "feeds/agora.opml"
 
+# --- search and machine-readable basics (agora.search, agora.discovery) ---
+SEARCH_URL = "search/"
+SEARCH_SAVE_AS = "search/index.html"
+# Pagefind's index and scripts, written by the Pagefind binary after the build
+SEARCH_INDEX_URL = "pagefind/"
+SITEMAP_SAVE_AS = "sitemap.xml"
+
 # --- rendering ---
 THEME = "theme"
 THEME_STATIC_DIR = "theme"
@@ -197,6 +206,8 @@ PLUGINS = [
     "agora.forum.plugin",
     "agora.newsletter",
     "agora.feeds",  # after the capabilities whose content it syndicates
+    "agora.discovery",  # canonical links, social cards, sitemap.xml, robots.txt
+    "agora.search",  # the search page; Pagefind indexes the written site
     "agora.incremental",  # previews re-render only the pages an edit changed
     "agora.prefetch",  # content files are parsed on every core
 ]

@@ -11,6 +11,7 @@ feeds, the newsletter and other plugins read those slots::
     hub.charter    CharterView  charter pages in force, onboarding pages (agora.charter)
     hub.feeds      FeedsView    every feed and calendar, to link and list (agora.feeds)
     hub.newsletter NewsletterView  the digest issues published so far (agora.newsletter)
+    hub.search     SearchView   the search index: where, which languages (agora.search)
 
 A slot is None when its capability is not in ``PLUGINS`` (or, for the forum,
 when there is no snapshot): readers check before use. The questions the digest
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from agora.forum.view import ForumView
     from agora.members.view import MembersView
     from agora.newsletter.view import NewsletterView
+    from agora.search import SearchView
 
 
 def _newest_first(items: Iterable[Any]) -> list[Any]:
@@ -85,6 +87,7 @@ class Hub:
     charter: CharterView | None = None
     feeds: FeedsView | None = None
     newsletter: NewsletterView | None = None
+    search: SearchView | None = None
 
     @property
     def today(self) -> date:

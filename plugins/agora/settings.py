@@ -202,6 +202,11 @@ class Options:
     events_window_weeks: int = setting(
         8, _number(1, 104, integer=True),
         "How far ahead recurring events are expanded into dated occurrences.")
+    listings_stay_right_days: int = setting(
+        28, _number(0, 365, integer=True),
+        "How long after a build the \"next events\" listings stay right in the browser (days): "
+        "the sessions that would enter them meanwhile are in the page, hidden until their "
+        "turn, so the script can drop what has passed and still show as many.")
     events_past_days: int = setting(
         365, _number(0, 3650, integer=True),
         "How long past events stay in the calendar subscription feed.")
@@ -273,6 +278,11 @@ class Options:
         "", _text, "Forum path of the introductions topic or category, e.g. /c/presentations/5.")
     forum_embed_comments: bool = setting(
         False, _boolean, "Opt in to Discourse's embed.js live comments (third-party JavaScript).")
+    # machine-readable basics (agora.discovery)
+    social_image: str = setting(
+        "", _text,
+        "Image of the social cards (OpenGraph, Twitter) of pages without their own `image`: "
+        "a path in the output (images/card.png) or an absolute URL; empty: the theme's.")
     # newsletter
     newsletter: Mapping[str, Any] = setting(
         MappingProxyType({}), _mapping,

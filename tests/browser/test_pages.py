@@ -6,21 +6,8 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PAGES = ["/", "/blog/", "/blog/astuce-semences/", "/events/", "/members/", "/charter/",
-         "/onboarding/", "/forum/", "/newsletter/"]
-
-
-@pytest.mark.parametrize("url", PAGES)
-def test_page_has_no_serious_accessibility_violation(page, served_demo, url):
-    from axe_playwright_python.sync_playwright import Axe  # noqa: PLC0415
-
-    page.goto(served_demo + url)
-    results = Axe().run(page)
-    serious = [v for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert not serious, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]])
-                         for v in serious]
-    assert not page.js_errors, page.js_errors
+# Every page type, in light and dark, without console errors, failed requests or serious
+# accessibility violations: test_page_types.py.
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(page, served_demo):

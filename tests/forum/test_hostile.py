@@ -268,9 +268,12 @@ def _normalised(value: str) -> str:
 
 
 def theme_owned(element: lxml.html.HtmlElement, file: Path) -> bool:
-    """The theme's own controls: the sanitizer keeps no ``data-*`` attribute of forum HTML,
-    and an e-mail keeps its dark-mode rules in <style> in its <head>."""
+    """The theme's own controls: the sanitizer keeps no ``data-*`` attribute and no form of
+    forum HTML; the search forms (header, search page); an e-mail's dark-mode rules in its <head>."""
     if element.tag == "input" and element.get("data-copy") is not None:
+        return True
+    search = next((a for a in element.iterancestors("form")), element)
+    if search.tag == "form" and search.get("class") in ("site-search", "search-form"):
         return True
     parent = element.getparent()
     return (element.tag == "style" and file.name == "email.html" and parent is not None

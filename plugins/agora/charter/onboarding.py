@@ -137,9 +137,12 @@ def build_path(page: Any, pages: Sequence[Any], hub: Hub) -> OnboardingPath:
     if not forum:
         builtins = [b for b in builtins if b != "introduce"]
     upcoming = hub.events.upcoming if hub.events is not None else []
-    events, for_beginners = pick_events(upcoming, config.onboarding_event_tags,
-                                        config.onboarding_event_formats,
-                                        config.onboarding_events)
+    tags, formats = config.onboarding_event_tags, config.onboarding_event_formats
+    events, for_beginners = pick_events(upcoming, tags, formats, config.onboarding_events)
+    if hub.events is not None and events:
+        # the same choice at every moment the page may be read until the next build
+        events = hub.events.listing(lambda following: pick_events(
+            following, tags, formats, config.onboarding_events)[0])
     if charter is None:
         builtins = [b for b in builtins if b != "charter"]
     return OnboardingPath(tuple(ordered_steps(builtins, step_pages)), charter,

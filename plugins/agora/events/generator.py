@@ -58,6 +58,7 @@ class EventsGenerator(ContentTypeGenerator):
         self.urls = urls_of(settings)
         settings_now = options(settings)
         self.window = timedelta(weeks=settings_now.events_window_weeks)
+        self.stay_right = timedelta(days=settings_now.listings_stay_right_days)
         self.past_window = timedelta(days=settings_now.events_past_days)
         self.site_zone = clock.site_zone(settings)
         articles = state.hub.blog.articles if state else list(self.context.get("articles", []))
@@ -105,9 +106,13 @@ class EventsGenerator(ContentTypeGenerator):
                     event.start, event.end, event.rule, event.excluded,
                     beyond[0] + timedelta(seconds=1))
             last = last_session(event.start, event.end, event.rule, event.excluded)
+            event.sessions_later = [s for s in expand(
+                event.start, event.end, event.rule, event.excluded, horizon,
+                horizon + self.stay_right) if s not in upcoming] if self.stay_right else []
         else:
             upcoming = [(event.start, event.end)] if event.end > now else []
             last = (event.start, event.end)
+            event.sessions_later = []
         event.sessions = upcoming
         event.session_after_window = beyond
         event.next_session = upcoming[0] if upcoming else None
@@ -140,8 +145,11 @@ class EventsGenerator(ContentTypeGenerator):
         calendar = urls.url("events_calendar")
         feed_url = urls.absolute(calendar)
         webcal = "webcal://" + feed_url.split("://", 1)[1] if "://" in feed_url else ""
+        later = sorted((Occurrence(e, s, t) for e in listed for s, t in e.sessions_later),
+                       key=Occurrence.sort_key)
         return EventsView(listed, upcoming, sessions, past, self.site_zone, formats, tags,
-                          calendar, webcal)
+                          calendar, webcal, now=now, window=self.window, later=later,
+                          stay_right_until=now + self.stay_right)
 
     def publish_legacy_context(self) -> None:
         """pelican-events' template variables, so a migrating site's templates keep working."""

@@ -8,11 +8,12 @@ feeds and the newsletter read it; none of them expands a recurrence again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agora.events.listing import Pick, next_per_event, stay_right
 from agora.events.model import Event
 from agora.events.recurrence import expand
 
@@ -29,6 +30,9 @@ class Occurrence:
     start: datetime
     end: datetime
     live: bool = False
+    #: In a listing that stays right between builds (:mod:`agora.events.listing`): the
+    #: moment this session enters it, hidden until then; None: shown by the build.
+    shown_from: datetime | None = None
 
     def __getattr__(self, name: str) -> Any:
         if name == "event" or name.startswith("__"):
@@ -42,6 +46,10 @@ class Occurrence:
     @property
     def start_utc(self) -> str:
         return self.start.astimezone(UTC).isoformat()
+
+    @property
+    def shown_from_utc(self) -> str:
+        return self.shown_from.astimezone(UTC).isoformat() if self.shown_from else ""
 
     def sort_key(self) -> tuple[datetime, str]:
         return self.start.astimezone(UTC), self.event.slug
@@ -64,6 +72,10 @@ class EventTag:
     ics_url: str
 
 
+#: Before any session: the "now" of a view made without a clock (unit tests, tools).
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
 def by_month(sessions: Iterable[Occurrence], zone: ZoneInfo
              ) -> list[tuple[date, list[Occurrence]]]:
     """Sessions grouped by month, in the site's zone (what readers of the listing live in)."""
@@ -80,7 +92,10 @@ class EventsView:
 
     ``upcoming`` has one entry per event (its next or current session),
     ``sessions`` every session within the expansion window, ``past`` one entry
-    per finished event (its last session), most recent first.
+    per finished event (its last session), most recent first. ``later`` holds
+    the sessions of recurring events that enter the window while the pages stay
+    right (until ``stay_right_until``): listings hold them, hidden until their
+    turn (:mod:`agora.events.listing`).
     """
 
     events: list[Event]
@@ -92,10 +107,40 @@ class EventsView:
     tags: list[EventTag] = field(default_factory=list)
     calendar_url: str = ""
     webcal_url: str = ""
+    now: datetime = NEVER
+    window: timedelta = timedelta(0)
+    later: list[Occurrence] = field(default_factory=list)
+    stay_right_until: datetime = NEVER
 
     @property
     def upcoming_by_month(self) -> list[tuple[date, list[Occurrence]]]:
-        return by_month(self.sessions, self.zone)
+        """What /events/ lists: the window's sessions, and (hidden) those entering it later."""
+        return by_month(self.in_window(self.sessions), self.zone)
+
+    def in_window(self, sessions: list[Occurrence]) -> list[Occurrence]:
+        """``sessions`` and the later ones of the same events, each shown once in the window."""
+        events = {id(o.event) for o in sessions}
+        entering = [replace(o, shown_from=o.start - self.window) for o in self.later
+                    if id(o.event) in events]
+        return sorted([*sessions, *entering], key=Occurrence.sort_key)
+
+    def listing(self, pick: Pick) -> list[Occurrence]:
+        """What a "next events" listing shows from now until ``stay_right_until``.
+
+        ``pick`` chooses among the next session of each event not over yet.
+        """
+        known = sorted([*self.sessions, *self.later], key=Occurrence.sort_key)
+        return stay_right(known, lambda alive: pick(next_per_event(alive)), self.now,
+                          self.stay_right_until)
+
+    def next_events(self, count: int) -> list[Occurrence]:
+        """The next session of each of the next ``count`` events (the home page)."""
+        return self.listing(lambda following: following[:count])
+
+    def next_of(self, events: Iterable[Any]) -> list[Occurrence]:
+        """The next session of each of ``events`` (a member's profile)."""
+        wanted = {id(e) for e in events}
+        return self.listing(lambda following: [o for o in following if id(o.event) in wanted])
 
     @property
     def past_by_year(self) -> list[tuple[int, list[Occurrence]]]:
@@ -104,7 +149,7 @@ class EventsView:
 
     def of_format(self, name: str) -> tuple[list[Occurrence], list[Occurrence]]:
         """(upcoming sessions, past events) of one format."""
-        return ([o for o in self.sessions if o.format == name],
+        return (self.in_window([o for o in self.sessions if o.format == name]),
                 [o for o in self.past if o.format == name])
 
     def by_member(self) -> dict[str, list[Occurrence]]:

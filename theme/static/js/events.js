@@ -1,8 +1,12 @@
 /* Agora events: keep a static page honest when it is older than its events.
    Progressive enhancement only: every page is complete without this script.
    - listings: a session that has ended leaves "upcoming" (into "just ended" when the page
-     has that section); one that is under way gets its "happening now" badge;
-   - event pages: the "over" / "happening now" notes, and the time in the reader's zone. */
+     has that section) and the session that takes its place, rendered hidden by the build
+     with the moment it enters the listing (data-shown-from), shows; one that is under way
+     gets its "happening now" badge. The build renders as many sessions as the listing
+     needs for weeks, so it keeps showing as many events;
+   - event pages: the "over" / "happening now" notes, and the time in the reader's zone.
+   Loaded with blocking="render": it runs before the first paint, so nothing shifts. */
 (function () {
   "use strict";
   var now = Date.now();
@@ -16,27 +20,38 @@
     if (element) { element.hidden = !visible; }
   }
 
+  function ended(item, target) {
+    // A session the build listed goes to "just ended"; one shown later simply leaves.
+    if (target && !item.hasAttribute("data-shown-from")) {
+      target.appendChild(item);
+      show(item.querySelector("[data-live-badge]"), false);
+      show(document.querySelector("[data-just-ended]"), true);
+    } else {
+      item.remove();
+    }
+  }
+
   document.querySelectorAll("[data-upcoming]").forEach(function (list) {
     var target = document.querySelector("[data-past-target]");
     list.querySelectorAll("li[data-event-end]").forEach(function (item) {
       var start = time(item, "data-event-start"), end = time(item, "data-event-end");
+      var from = time(item, "data-shown-from");
       if (end !== null && end <= now) {
-        if (target) {
-          target.appendChild(item);
-          show(item.querySelector("[data-live-badge]"), false);
-          show(document.querySelector("[data-just-ended]"), true);
-        } else {
-          item.remove();
-        }
-      } else if (start !== null && start <= now) {
+        ended(item, target);
+        return;
+      }
+      item.hidden = from !== null && now < from;
+      if (start !== null && start <= now) {
         item.classList.add("live");
         show(item.querySelector("[data-live-badge]"), true);
       }
     });
     list.querySelectorAll("section").forEach(function (month) {
-      if (!month.querySelector("li")) { month.remove(); }
+      month.hidden = !month.querySelector("li:not([hidden])");
     });
-    if (!list.querySelector("li")) { show(list.querySelector("[data-when-empty]"), true); }
+    var empty = !list.querySelector("li:not([hidden])");
+    show(list.querySelector("[data-when-empty]"), empty);
+    if (list.hasAttribute("data-hide-when-empty")) { show(list, !empty); }
   });
 
   var page = document.querySelector("article.event[data-event-end]");

@@ -1,0 +1,173 @@
+"""Search: Pagefind indexes the written site, offline, at the end of every build.
+
+Pagefind (``pagefind[bin]`` ships its binary) reads the HTML the build wrote
+and writes a static index beside it (``SEARCH_INDEX_URL``, ``/pagefind/``); the
+search page (``/search/``) and the header's search box query it in the
+browser, with no server. What is indexed is decided by the templates:
+
+- ``data-pagefind-body`` on the main content of articles, events, members and
+  pages -- only when published (drafts, scheduled posts, hidden and archived
+  pages never are); listings have none, so Pagefind leaves them out, and
+  members without consent have no page at all;
+- ``data-pagefind-filter``: ``type`` (article, event, member, page) and
+  ``lang``; ``data-pagefind-meta``: event dates, member roles.
+
+All languages share one index (``--force-language`` with the site's
+language), so the language filter can offer every language of the hub.
+
+Without the binary the site is built all the same, with one warning, and the
+search page says search is unavailable.
+
+Signals used, and why:
+
+- ``get_generators``: :class:`SearchPageGenerator` writes ``/search/``;
+- ``all_generators_finalized``: ``hub.search`` (the languages of the content);
+  the binary is looked for once per run, so a missing one is reported before
+  ``build.json`` is written;
+- ``finalized``: every page is written; Pagefind indexes them.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from babel.core import Locale, UnknownLocaleError
+from pelican import signals
+
+from agora.capability import Capability
+from agora.core.pages import StandalonePagesGenerator
+from agora.problems import problem
+from agora.state import build_state, report
+
+try:
+    import pagefind_bin
+except ImportError:  # pagefind[bin] not installed: the PATH may still have the binary
+    pagefind_bin = None
+
+logger = logging.getLogger(__name__)
+_BINARY = "search.pagefind"
+#: Indexing the demo takes well under a second; a stuck binary must not hang a build.
+TIMEOUT_SECONDS = 600
+
+
+def pagefind_binary() -> str | None:
+    """The Pagefind executable: the one ``pagefind[bin]`` ships, else one on the PATH."""
+    if pagefind_bin is not None:
+        try:
+            return str(pagefind_bin.get_executable())
+        except FileNotFoundError:
+            pass
+    return shutil.which("pagefind")
+
+
+@dataclass
+class SearchView:
+    """The search capability's slot of the hub (``hub.search``), read by the search page."""
+
+    index_url: str  # Pagefind's folder, relative to the site root
+    available: bool  # the binary was found: the build writes an index
+    #: (code, name in that language) of every language with content, the site's first
+    languages: list[tuple[str, str]] = field(default_factory=list)
+    #: content types the index tells apart (data-pagefind-filter="type:...")
+    types: tuple[str, ...] = ("article", "event", "member", "page")
+
+
+def language_name(code: str) -> str:
+    """A language named in itself ("français", "English"), as language choices are."""
+    try:
+        name = Locale.parse(code.replace("-", "_")).get_display_name(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return (name or code)[:1].upper() + (name or code)[1:]
+
+
+def content_languages(generators: list[Any], default: str) -> list[str]:
+    """Languages of everything the generators publish, the site's own first."""
+    found = {default}
+    for generator in generators:
+        for name in ("articles", "translations", "pages", "items"):
+            for obj in getattr(generator, name, None) or []:
+                if getattr(obj, "lang", None):
+                    found.add(str(obj.lang))
+    return [default, *sorted(found - {default})]
+
+
+class SearchPageGenerator(StandalonePagesGenerator):
+    """``/search/``: the search form and its results, filled in by search.js."""
+
+    pages = (("agora/search", "search"),)
+
+
+def publish_search(generators: list[Any]) -> None:
+    """``all_generators_finalized``: ``hub.search``; a missing binary is one warning, reported
+    before build.json is written."""
+    settings = generators[0].settings if generators else None
+    state = build_state(settings)
+    if settings is None or state is None:
+        return
+    found = pagefind_binary()
+    state.memo[_BINARY] = found
+    languages = content_languages(generators, state.urls.default_lang)
+    state.hub.search = SearchView(state.urls.url("search_index"), found is not None,
+                                  [(code, language_name(code)) for code in languages])
+    if found is None:
+        report(settings, problem("pyproject.toml", "pagefind", "expected the Pagefind binary "
+                                 "(pip install 'pagefind[bin]') to index the site for search",
+                                 found_text="none: the site is built without a search index",
+                                 severity="warning"))
+
+
+def index_site(pelican: Any) -> None:
+    """``finalized``: Pagefind indexes what the build wrote."""
+    settings = pelican.settings
+    state = build_state(settings)
+    binary = state.memo.get(_BINARY) if state is not None else None
+    if state is None or binary is None:
+        return
+    output = Path(settings["OUTPUT_PATH"])
+    folder = index_folder(settings)
+    # Pagefind adds files named after hashes and never removes the previous build's
+    shutil.rmtree(output / folder, ignore_errors=True)
+    command = [binary, "--site", str(output), "--output-subdir", folder,
+               "--force-language", str(settings.get("DEFAULT_LANG") or "en"), "--silent"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
+                                 "the site", found_text=str(exc), severity="warning"))
+        return
+    if done.returncode != 0:
+        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
+        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
+                                 "the site", found_text=last[0], severity="warning"))
+
+
+def index_folder(settings: Mapping[str, Any]) -> str:
+    """Where the index goes, relative to the output folder (``pagefind``)."""
+    state = build_state(settings)
+    if state is None:
+        return "pagefind"
+    return state.urls.url("search_index").strip("/") or "pagefind"
+
+
+def get_generators(pelican: Any) -> type:
+    return SearchPageGenerator
+
+
+CAPABILITY = Capability(
+    "agora.search",
+    receivers=((signals.get_generators, get_generators),
+               (signals.all_generators_finalized, publish_search),
+               (signals.finalized, index_site)),
+)
+
+
+def register() -> None:
+    CAPABILITY.register()

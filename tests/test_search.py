@@ -1,0 +1,84 @@
+"""Search (agora.search): Pagefind indexes published content only; without it, one warning.
+
+Queries in a browser are in tests/browser/test_visitors.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+from agora import search
+
+ARTICLE = "---\ntitle: Un article\ndate: 2026-11-01\n---\nTexte.\n"
+
+
+def indexed_pages(site):
+    return sorted(p.relative_to(site.output).as_posix() for p in site.output.rglob("*.html")
+                  if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+
+
+def test_the_build_indexes_articles_events_members_and_pages(demo_site):
+    entry = json.loads(demo_site.text("pagefind/pagefind-entry.json"))
+    pages = indexed_pages(demo_site)
+    assert entry["languages"]["fr"]["page_count"] == len(pages)  # one index, every language
+    for url in ("blog/astuce-semences/", "events/atelier-compost/", "members/camille-roux/",
+                "charter/", "en/charter/", "about/", "onboarding/"):
+        assert url + "index.html" in pages, url
+    assert (demo_site.output / "pagefind" / "pagefind.js").exists()
+
+
+def test_listings_drafts_archives_and_the_404_are_not_indexed(demo_site):
+    pages = indexed_pages(demo_site)
+    for url in ("index.html", "blog/index.html", "blog/page/2/index.html", "events/index.html",
+                "members/index.html", "tag/compost/index.html", "search/index.html",
+                "404.html", "charter/v/1.0/index.html"):
+        assert url not in pages, url
+    assert not [p for p in pages if p.startswith("drafts/")]
+    assert demo_site.path("drafts/astuce-planifier-saison/").exists()  # previewed, not indexed
+    assert not demo_site.path("members/marc-petit/").exists()  # no consent: no page at all
+
+
+def test_filters_and_metadata_are_on_the_indexed_pages(demo_site):
+    event = demo_site.html("events/atelier-compost/")
+    body = event.cssselect("[data-pagefind-body]")[0]
+    assert body.get("data-pagefind-filter") == "type:event"
+    assert body.get("data-pagefind-meta").startswith("start:2026-12-05T10:00")
+    assert event.cssselect('[data-pagefind-filter="lang:fr"]')
+    assert event.cssselect('[data-pagefind-meta="when"]')
+    member = demo_site.html("members/camille-roux/")
+    assert member.cssselect("[data-pagefind-body]")[0].get("data-pagefind-filter") == (
+        "type:member")
+    assert member.cssselect('[data-pagefind-meta^="roles:"]')
+    assert member.cssselect('[data-pagefind-filter="role"]')
+    english = demo_site.html("en/charter/")
+    assert english.cssselect('[data-pagefind-filter="lang:en"]')
+
+
+def test_a_scheduled_post_is_not_indexed(make_site):
+    site = make_site({"articles/plus-tard.md": "---\ntitle: Plus tard\ndate: 2026-12-24\n---\n"
+                                               "Bientôt.\n", "articles/un.md": ARTICLE},
+                     name="scheduled", with_demo_members=False)
+    assert "blog/un/index.html" in indexed_pages(site)
+    assert not [p for p in indexed_pages(site) if "plus-tard" in p]
+
+
+def test_without_the_binary_the_site_is_built_with_one_warning(make_site, monkeypatch):
+    monkeypatch.setattr(search, "pagefind_binary", lambda: None)
+    site = make_site({"articles/un.md": ARTICLE}, name="no-pagefind", with_demo_members=False)
+    assert [w for w in site.state.warnings if "Pagefind" in w] == site.state.warnings
+    assert len(site.state.warnings) == 1
+    assert not (site.output / "pagefind").exists()
+    assert site.path("blog/un/").exists()
+    page = site.text("search/")
+    assert "search.js" not in page and "La recherche est indisponible" in page
+    report = json.loads(site.text("build.json"))
+    assert len([w for w in report["warnings"] if "Pagefind" in w]) == 1
+
+
+def test_a_rebuild_leaves_no_stale_index_file(make_site):
+    site = make_site({"articles/un.md": ARTICLE}, name="reindex", with_demo_members=False)
+    stale = site.output / "pagefind" / "fragment" / "stale.pf_fragment"
+    stale.write_bytes(b"old")
+    search.index_site(type("Pelican", (), {"settings": site.settings})())
+    assert not stale.exists()
+    assert (site.output / "pagefind" / "pagefind-entry.json").exists()
