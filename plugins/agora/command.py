@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -15,6 +16,12 @@ def load_settings(settings_file: str, **override: Any) -> dict[str, Any]:
         raise SystemExit(f"agora: {settings_file}: expected a Pelican settings file, found none "
                          f"(run agora from the hub's folder or pass --settings)")
     return dict(read_settings(settings_file, override=override or None))
+
+
+def add_settings_argument(parser: argparse.ArgumentParser) -> None:
+    """``--settings``: every command reads the hub's Pelican settings file."""
+    parser.add_argument("--settings", "-s", default="pelicanconf.py",
+                        help="Pelican settings file (default: pelicanconf.py)")
 
 
 class Progress:

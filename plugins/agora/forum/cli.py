@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agora.command import Progress, load_settings
+from agora.command import Progress, add_settings_argument, load_settings
 from agora.content.schema import read_front_matter
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -87,6 +87,5 @@ def register_command(commands: Any) -> None:
                         help="snapshot folder (default: AGORA_FORUM_SNAPSHOT_DIR, data/forum)")
     parser.add_argument("--full", action="store_true",
                         help="read everything again, ignoring what the last snapshot holds")
-    parser.add_argument("--settings", "-s", default="pelicanconf.py",
-                        help="Pelican settings file (default: pelicanconf.py)")
+    add_settings_argument(parser)
     parser.set_defaults(handler=cmd_sync)

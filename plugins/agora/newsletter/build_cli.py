@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from agora.command import load_settings
+from agora.command import add_settings_argument, load_settings
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -115,6 +115,5 @@ def register_build(commands: Any) -> None:
     parser.add_argument("--date", metavar="YYYY-MM-DD", help="the issue's date (default: today)")
     parser.add_argument("--check", action="store_true",
                         help="show what the issue would hold, keep nothing")
-    parser.add_argument("--settings", "-s", default="pelicanconf.py",
-                        help="Pelican settings file (default: pelicanconf.py)")
+    add_settings_argument(parser)
     parser.set_defaults(handler=cmd_build)
