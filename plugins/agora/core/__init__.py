@@ -15,7 +15,9 @@ Signals used, and why:
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
 - ``article_generator_finalized``: the blog's slot of the hub model;
-- ``all_generators_finalized``: strict mode stops before anything is written;
+- ``all_generators_finalized``: the languages of the site are settled (every
+  generator has read its content, no page is written yet); strict mode stops
+  before anything is written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
 
@@ -31,8 +33,8 @@ from agora import clock
 from agora.capability import Capability
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
-from agora.core import i18n
-from agora.core.pages import HomeGenerator
+from agora.core import i18n, languages
+from agora.core.pages import BlogLanguagesGenerator, HomeGenerator
 from agora.core.report import write_build_report
 from agora.hub import Hub
 from agora.state import STATE_KEY, BuildState, build_state
@@ -57,7 +59,7 @@ def on_initialized(pelican: Any) -> None:
     logging.getLogger().addHandler(state.log)
 
 
-def start_run(pelican: Any) -> type:
+def start_run(pelican: Any) -> tuple[type, ...]:
     """``get_generators``: each run reads the clock afresh and reports only its own problems."""
     state = build_state(pelican.settings)
     if state is not None:
@@ -70,7 +72,7 @@ def start_run(pelican: Any) -> type:
             # rebuilds must say again what is still wrong.
             LimitFilter._raised_messages.clear()
             LimitFilter._group_count.clear()
-    return HomeGenerator
+    return HomeGenerator, BlogLanguagesGenerator
 
 
 def on_generator_init(generator: Any) -> None:
@@ -78,8 +80,9 @@ def on_generator_init(generator: Any) -> None:
     state = build_state(generator.settings)
     if state is None:
         return
-    generator.env.globals.update(hub=state.hub, url=state.urls.url, options=state.options,
-                                 nav=navigation(state))
+    generator.env.globals.update(hub=state.hub, url=i18n.url_function(state.urls.url),
+                                 options=state.options, nav=navigation(state),
+                                 page_versions=i18n.page_versions)
 
 
 def navigation(state: BuildState) -> list[tuple[str, str, str]]:
@@ -133,6 +136,7 @@ def count_content(generators: list[Any]) -> None:
     state = build_state(generators[0].settings) if generators else None
     if state is None:
         return
+    languages.settle(generators)
     for generator in generators:
         for name in ("articles", "drafts", "pages", "items"):
             items = getattr(generator, name, None)

@@ -6,6 +6,13 @@ messages.po`` and are compiled in memory with Babel at build time, so no binary
 ``.mo`` file is kept in git. The gettext functions read the language of the page
 being rendered (``lang``, ``page.lang``, ``article.lang``), so one theme serves
 the French hub and its English translations.
+
+Dates and times go through Babel only (the ``agora_date``, ``agora_datetime``,
+``agora_time`` and ``agora_month`` filters, and :func:`format_when` for text
+written outside templates), in the page's language. :func:`page_versions`
+says which languages the page being rendered exists in (hreflang links, the
+language switcher); the ``url()`` of templates gives a named page in the
+page's language when the site has it there.
 """
 
 from __future__ import annotations
@@ -13,15 +20,24 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale, UnknownLocaleError
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
+from pelican.paginator import Page
 
 _CATALOG_CACHE: dict[str, tuple[int, gettext.NullTranslations]] = {}
 
@@ -121,6 +137,23 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+def format_when(value: datetime, lang: str, form: str = "medium") -> str:
+    """Date and time in ``lang``, in the value's own time zone.
+
+    ``full``, ``long``, ``medium``, ``short``: the day (weekday included for
+    ``full``) and a short time, joined as the locale joins them ("jeudi 3
+    décembre 2026, 18:00", "Thursday, December 3, 2026, 6:00 PM"). Any other
+    ``form`` is a Babel date-time pattern.
+    """
+    locale = lang.replace("-", "_")
+    if form in ("full", "long", "medium", "short"):
+        day = _format_day(value.date(), "full" if form == "full" else "long", locale)
+        time = format_time(value, format="short", locale=locale)
+        joined = str(get_datetime_format(cast(Any, form), locale=locale)).replace("'", "")
+        return joined.replace("{1}", day).replace("{0}", time)
+    return format_datetime(value, format=form, locale=locale)
+
+
 @pass_context
 def date_filter(context: Any, value: date | datetime | None, form: str = "long") -> str:
     """``{{ article.date|agora_date }}`` → "3 décembre 2026" on a French page."""
@@ -134,10 +167,7 @@ def datetime_filter(context: Any, value: datetime | None, form: str = "medium") 
     """Date and time in the value's own time zone, in the page's language."""
     if value is None:
         return ""
-    if form in ("full", "long", "medium", "short"):
-        day = _format_day(value.date(), "full" if form == "full" else "long", _locale(context))
-        return f"{day}, {format_time(value, format='short', locale=_locale(context))}"
-    return format_datetime(value, format=form, locale=_locale(context))
+    return format_when(value, page_lang(context), form)
 
 
 @pass_context
@@ -145,10 +175,33 @@ def time_filter(context: Any, value: datetime | None) -> str:
     return "" if value is None else format_time(value, format="short", locale=_locale(context))
 
 
+@lru_cache(maxsize=1024)
+def _format_month(month: date, locale: str) -> str:
+    return format_skeleton("yMMMM", month, locale=locale)
+
+
 @pass_context
 def month_filter(context: Any, value: date | datetime) -> str:
-    """"décembre 2026": headings of listings grouped by month."""
-    return _format_day(_day(value), "LLLL yyyy", _locale(context))
+    """"décembre 2026", "December 2026": headings of listings grouped by month."""
+    day = _day(value)
+    return _format_month(date(day.year, day.month, 1), _locale(context))
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """The name of a language: in ``in_lang`` ("anglais"), or its own name ("English")."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+        name = locale.get_display_name(Locale.parse((in_lang or code).replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+@pass_context
+def language_name_filter(context: Any, code: str, own: bool = False) -> str:
+    """``{{ "fr"|language_name }}`` → "French" on an English page; ``own=True``: "français"."""
+    return language_name(code, None if own else page_lang(context))
 
 
 FILTERS = {
@@ -156,7 +209,80 @@ FILTERS = {
     "agora_datetime": datetime_filter,
     "agora_time": time_filter,
     "agora_month": month_filter,
+    "language_name": language_name_filter,
 }
+
+
+# --- the page in other languages -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Version:
+    """The page being rendered in one language: hreflang links and the language switcher."""
+
+    lang: str
+    url: str
+    current: bool
+
+
+def _content(context: Mapping[str, Any]) -> Any:
+    """The content object a page renders (article, page, event, member), if any."""
+    for name in ("article", "page"):
+        obj = context.get(name)
+        if obj is not None and getattr(obj, "lang", None) and getattr(obj, "url", None):
+            return obj
+    return None
+
+
+@pass_context
+def page_versions(context: Any) -> list[Version]:
+    """This page in every language it exists in, the site's order; [] when only in one.
+
+    A content page: itself and its translations. A named page (home, a listing,
+    /feeds/...: the generators pass ``url_name`` and ``url_params``): the same
+    page in each language of the site; a paginated blog listing: the same page
+    number.
+    """
+    hub = context.get("hub")
+    if hub is None:
+        return []
+    found: dict[str, str] = {}
+    obj = _content(context)
+    if obj is not None:
+        for item in [obj, *(getattr(obj, "translations", None) or ())]:
+            found.setdefault(item.lang, item.url)
+    elif context.get("url_name"):
+        name, params = context["url_name"], dict(context.get("url_params") or {})
+        number = getattr(context.get("articles_page"), "number", 1)
+        for lang in hub.languages:
+            url = hub.urls.url(name, lang=lang, **params)
+            if number > 1:
+                save_as = hub.urls.save_as(name, lang=lang, **params)
+                paginator = context["articles_paginator"]
+                url = Page(save_as, url, [], number, paginator, paginator.settings).url
+            found[lang] = url
+    if len(found) < 2:
+        return []
+    order = [*hub.languages, *sorted(set(found) - set(hub.languages))]
+    here = page_lang(context)
+    return [Version(lang, found[lang], lang == here) for lang in order if lang in found]
+
+
+def url_function(default: Callable[..., str]) -> Callable[..., str]:
+    """The ``url()`` of templates: a named page in the page's language when it exists.
+
+    ``url("events")`` is ``events/`` on a French page and ``en/events/`` on an
+    English one; ``url("charter")`` the English charter only where there is one.
+    ``lang=`` asks for a language explicitly. Outside a build (no hub), ``default``.
+    """
+
+    @pass_context
+    def url(context: Any, name: str, lang: str | None = None, **params: Any) -> str:
+        hub = context.get("hub")
+        if hub is None or not hasattr(hub, "url"):
+            return default(name, lang=lang, **params)
+        return str(hub.url(name, lang or page_lang(context), **params))
+
+    return url
 
 
 def install(env: Any, theme_path: str | Path) -> None:
