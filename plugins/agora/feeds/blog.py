@@ -8,12 +8,15 @@ consented to a public profile is never named, here or anywhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from agora.clock import aware
-from agora.feeds.model import Catalogs, Entry, Feed
+from agora.content.types import Series
+from agora.core.i18n import language_name
+from agora.feeds.model import Catalogs, Entry, Feed, Texts, feed_texts, titled
 from agora.feeds.render import absolute_html
 from agora.hub import Hub
 
@@ -60,73 +63,99 @@ class BlogFeeds:
         self.hub = hub
         self.catalogs = catalogs
         self.limit = limit
-        self.site = str(hub.urls.settings.get("SITENAME") or "")
         self.lang = hub.urls.default_lang
 
-    def feed(self, key: str, title: str, about: str, path: str | None, page_url: str,
+    def feed(self, key: str, texts: Texts, path: str | None, page_url: str,
              articles: Sequence[Any], lang: str | None = None, fmt: str = "atom"
              ) -> Feed | None:
+        """``texts(gettext, site name)``: the feed's title and description in a language."""
         if not path:
             return None
         entries = tuple(article_entry(a, self.hub) for a in articles[: self.limit])
-        return Feed(key, "blog", f"{self.site} — {title}", about, path, page_url,
-                    lang or self.lang, fmt, entries)
+        lang = lang or self.lang
+        titles = feed_texts(self.hub, self.catalogs, texts, lang)
+        return Feed(key, "blog", *titles[lang], path, page_url, lang, fmt, entries, titles)
 
     def all(self) -> Iterable[Feed | None]:
-        _ = self.catalogs(self.lang).gettext
         blog, urls = self.hub.blog, self.hub.urls
-        yield self.feed("all", _("Blog"), _("Every new article, in full."),
-                        urls.feed("FEED_ALL_ATOM"), urls.url("blog"), blog.articles)
-        yield self.feed("all:rss", _("Blog") + " (RSS)",
-                        _("The same articles, for readers that only know RSS."),
-                        urls.feed("FEED_ALL_RSS"), urls.url("blog"), blog.articles, fmt="rss")
+        yield self.feed("all", everything, urls.feed("FEED_ALL_ATOM"), urls.url("blog"),
+                        blog.articles)
+        yield self.feed("all:rss", everything_rss, urls.feed("FEED_ALL_RSS"), urls.url("blog"),
+                        blog.articles, fmt="rss")
         for lang in blog.languages():
             if lang == self.lang:
                 continue
             translated = [a for a in blog.translations if a.lang == lang]
-            theirs = self.catalogs(lang).gettext
-            yield self.feed(f"all:{lang}", theirs("Blog"), theirs("Every new article, in full."),
+            yield self.feed(f"all:{lang}", partial(everything_in, lang),
                             urls.feed("TRANSLATION_FEED_ATOM", lang=lang),
                             urls.url("blog", lang=lang), translated, lang=lang)
 
     def taxonomies(self) -> Iterable[Feed | None]:
-        _ = self.catalogs(self.lang).gettext
         urls, articles = self.hub.urls, self.hub.blog.articles
         categories = {a.category.slug: a.category for a in articles
                       if getattr(a, "category", None)}
         for slug, category in sorted(categories.items()):
-            name = {"name": category.name}
-            yield self.feed(f"category:{slug}", _("Category: %(name)s") % name,
-                            _("New articles in the category %(name)s.") % name,
+            yield self.feed(f"category:{slug}", partial(in_category, category.name),
                             urls.feed("CATEGORY_FEED_ATOM", slug=slug), category.url,
                             [a for a in articles if getattr(a, "category", None) == category])
         tags = {t.slug: t for a in articles for t in getattr(a, "tags", None) or []}
         for slug, tag in sorted(tags.items()):
-            name = {"name": tag.name}
-            yield self.feed(f"tag:{slug}", _("Tag: %(name)s") % name,
-                            _("New articles tagged %(name)s.") % name,
+            yield self.feed(f"tag:{slug}", partial(tagged, tag.name),
                             urls.feed("TAG_FEED_ATOM", slug=slug), tag.url,
                             [a for a in articles if tag in (getattr(a, "tags", None) or [])])
 
     def series_and_authors(self) -> Iterable[Feed | None]:
-        _ = self.catalogs(self.lang).gettext
         hub, urls = self.hub, self.hub.urls
         for slug, series in hub.blog.series.items():
-            yield self.feed(f"series:{slug}", series.title, series.description or (
-                _("Each new article of the series %(title)s.") % {"title": series.title}),
-                urls.feed("SERIES_FEED_ATOM", slug=slug), urls.url("blog"),
-                hub.blog.in_series(slug))
+            yield self.feed(f"series:{slug}", partial(in_series, series),
+                            urls.feed("SERIES_FEED_ATOM", slug=slug), urls.url("blog"),
+                            hub.blog.in_series(slug))
         if hub.members is None:
             return
         for member in hub.members.listed:
             written = [a for a in hub.blog.articles if member.slug in
                        {str(getattr(x, "slug", x)) for x in getattr(a, "authors", None) or []}]
             if written:
-                name = {"name": member.name}
-                yield self.feed(f"author:{member.slug}", _("Articles by %(name)s") % name,
-                                _("New articles by %(name)s.") % name,
+                yield self.feed(f"author:{member.slug}", partial(by_author, member.name),
                                 urls.feed("AUTHOR_FEED_ATOM", slug=member.slug), member.url,
                                 written)
+
+
+# Each feed's (title, description) from a language's gettext and the site's name in it.
+
+def everything(_: Gettext, site: str) -> tuple[str, str]:
+    return titled(site, _("Blog")), _("Every new article, in full.")
+
+
+def everything_rss(_: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Blog") + " (RSS)"),
+            _("The same articles, for readers that only know RSS."))
+
+
+def everything_in(lang: str, _: Gettext, site: str) -> tuple[str, str]:
+    """The articles in ``lang``: "Blog (English)", whatever the page's language."""
+    return (titled(site, _("Blog") + f" ({language_name(lang, lang)})"),
+            _("Every new article, in full."))
+
+
+def in_category(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Category: %(name)s") % {"name": name}),
+            _("New articles in the category %(name)s.") % {"name": name})
+
+
+def tagged(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Tag: %(name)s") % {"name": name}),
+            _("New articles tagged %(name)s.") % {"name": name})
+
+
+def in_series(series: Series, _: Gettext, site: str) -> tuple[str, str]:
+    return titled(site, series.title), series.description or (
+        _("Each new article of the series %(title)s.") % {"title": series.title})
+
+
+def by_author(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Articles by %(name)s") % {"name": name}),
+            _("New articles by %(name)s.") % {"name": name})
 
 
 def blog_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> list[Feed]:
