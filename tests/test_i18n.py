@@ -246,16 +246,18 @@ def test_no_french_interface_string_on_english_pages(demo_site):
 
 def test_english_listings_show_translations_and_mark_the_rest(demo_site):
     blog = demo_site.html("en/blog/")
-    cards = {a.text_content(): (site_path(a.get("href"), "en/blog/"), a.getparent().getparent())
-             for a in blog.cssselect("article.article-card h3 a")}
+    cards = {a.text_content(): a for a in blog.cssselect("article.article-card h3 a")}
     translated = cards["Portrait of the month: Amina Diallo, ambassador in Marseille"]
-    assert translated[0] == "en/blog/portrait-amina-diallo/"
-    assert translated[1].get("lang") is None and not translated[1].cssselect(".lang-note")
+    assert site_path(translated.get("href"), "en/blog/") == "en/blog/portrait-amina-diallo/"
+    assert translated.get("lang") is None and not translated.getparent().cssselect(".lang-note")
     original = cards["Astuce du mardi : entretenir les outils partagés"]
-    assert original[0] == "blog/astuce-outils/"
-    assert original[1].get("lang") == "fr"
-    note = original[1].cssselect(".lang-note")[0]
-    assert note.text_content() == "(in French)" and note.get("lang") == "en"
+    assert site_path(original.get("href"), "en/blog/") == "blog/astuce-outils/"
+    # the French words are marked French, the card's date and byline stay English
+    assert original.get("lang") == "fr"
+    card = original.getparent().getparent()
+    assert card.get("lang") is None and card.cssselect(".summary")[0].get("lang") == "fr"
+    note = original.getparent().cssselect(".lang-note")[0]
+    assert note.text_content() == "(in French)" and note.get("lang") is None
     # every article is listed once, in English where it is translated
     listed = [*cards, *(a.text_content() for a in demo_site.html("en/blog/page/2/")
                         .cssselect("article.article-card h3 a"))]
@@ -267,8 +269,8 @@ def test_english_listings_show_translations_and_mark_the_rest(demo_site):
     assert site_path(titles["The gardeners' café (online)"].get("href"), "en/events/") == (
         "en/events/cafe-des-jardiniers/")
     assert "Le café des jardiniers (en ligne)" not in titles
-    harvest = events.xpath('//li[contains(@class, "event-item")][.//a[.="Fête des récoltes"]]')
-    assert harvest and harvest[0].get("lang") == "fr"
+    assert titles["Fête des récoltes"].get("lang") == "fr"
+    assert titles["Fête des récoltes"].getparent().cssselect(".lang-note")
     # the French listings are unchanged: no English item on them
     assert "Webinar: permaculture for beginners" not in demo_site.text("events/")
     assert not demo_site.html("blog/").cssselect(".lang-note")
