@@ -233,38 +233,51 @@ def _content(context: Mapping[str, Any]) -> Any:
     return None
 
 
+def versions(hub: Any, obj: Any = None, name: str | None = None,
+             params: Mapping[str, Any] | None = None, number: int = 1,
+             paginator: Any = None) -> dict[str, str]:
+    """Language -> URL of one page in every language it exists in (the site's order).
+
+    A content object: itself and its translations. A named page of
+    :data:`agora.urls.PER_LANGUAGE` (with ``params``): the same page in each
+    language of the site; page ``number`` of a paginated listing: the same page
+    number (``paginator`` says how its URLs are made). For hreflang links, the
+    language switcher, a sitemap's alternates.
+    """
+    found: dict[str, str] = {}
+    if obj is not None:
+        for item in [obj, *(getattr(obj, "translations", None) or ())]:
+            found.setdefault(item.lang, item.url)
+    elif name:
+        for lang in hub.languages:
+            url = hub.urls.url(name, lang=lang, **(params or {}))
+            if number > 1 and paginator is not None:
+                save_as = hub.urls.save_as(name, lang=lang, **(params or {}))
+                url = Page(save_as, url, [], number, paginator, paginator.settings).url
+            found[lang] = url
+    order = [*hub.languages, *sorted(set(found) - set(hub.languages))]
+    return {lang: found[lang] for lang in order if lang in found}
+
+
 @pass_context
 def page_versions(context: Any) -> list[Version]:
-    """This page in every language it exists in, the site's order; [] when only in one.
+    """The page being rendered in every language it exists in; [] when only in one.
 
-    A content page: itself and its translations. A named page (home, a listing,
-    /feeds/...: the generators pass ``url_name`` and ``url_params``): the same
-    page in each language of the site; a paginated blog listing: the same page
-    number.
+    Content pages are found by their object (``article``, ``page``); named pages
+    by the ``url_name`` and ``url_params`` the generators pass (templates of
+    Pelican's own listings set ``url_name``).
     """
     hub = context.get("hub")
     if hub is None:
         return []
-    found: dict[str, str] = {}
-    obj = _content(context)
-    if obj is not None:
-        for item in [obj, *(getattr(obj, "translations", None) or ())]:
-            found.setdefault(item.lang, item.url)
-    elif context.get("url_name"):
-        name, params = context["url_name"], dict(context.get("url_params") or {})
-        number = getattr(context.get("articles_page"), "number", 1)
-        for lang in hub.languages:
-            url = hub.urls.url(name, lang=lang, **params)
-            if number > 1:
-                save_as = hub.urls.save_as(name, lang=lang, **params)
-                paginator = context["articles_paginator"]
-                url = Page(save_as, url, [], number, paginator, paginator.settings).url
-            found[lang] = url
+    page = context.get("articles_page")
+    found = versions(hub, _content(context), context.get("url_name"),
+                     context.get("url_params"), getattr(page, "number", 1),
+                     context.get("articles_paginator"))
     if len(found) < 2:
         return []
-    order = [*hub.languages, *sorted(set(found) - set(hub.languages))]
     here = page_lang(context)
-    return [Version(lang, found[lang], lang == here) for lang in order if lang in found]
+    return [Version(lang, url, lang == here) for lang, url in found.items()]
 
 
 def url_function(default: Callable[..., str]) -> Callable[..., str]:
