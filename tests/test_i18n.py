@@ -401,3 +401,16 @@ def test_a_french_only_site_has_no_english_pages(make_site):
 
 def test_languages_are_those_of_the_content(demo_site):
     assert demo_site.state.hub.languages == ("fr", "en")
+
+
+def test_versions_of_a_page_for_python_callers(demo_site):
+    from agora.core.i18n import versions  # noqa: PLC0415
+
+    hub = demo_site.state.hub
+    assert versions(hub, name="events") == {"fr": "events/", "en": "en/events/"}
+    assert versions(hub, name="event_format", params={"slug": "webinar"})["en"] == (
+        "en/events/format/webinar/")
+    welcome = next(a for a in hub.blog.articles if a.slug == "bienvenue")
+    assert versions(hub, welcome) == {"fr": "blog/bienvenue/", "en": "en/blog/bienvenue/"}
+    tools = next(a for a in hub.blog.articles if a.slug == "astuce-outils")
+    assert versions(hub, tools) == {"fr": "blog/astuce-outils/"}
