@@ -137,6 +137,12 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
+@lru_cache(maxsize=64)
+def _datetime_pattern(form: str, locale: str) -> str:
+    """How the locale joins a date ({1}) and a time ({0}): "{1}, {0}" in French and English."""
+    return str(get_datetime_format(cast(Any, form), locale=locale)).replace("'", "")
+
+
 def format_when(value: datetime, lang: str, form: str = "medium") -> str:
     """Date and time in ``lang``, in the value's own time zone.
 
@@ -149,8 +155,7 @@ def format_when(value: datetime, lang: str, form: str = "medium") -> str:
     if form in ("full", "long", "medium", "short"):
         day = _format_day(value.date(), "full" if form == "full" else "long", locale)
         time = format_time(value, format="short", locale=locale)
-        joined = str(get_datetime_format(cast(Any, form), locale=locale)).replace("'", "")
-        return joined.replace("{1}", day).replace("{0}", time)
+        return _datetime_pattern(form, locale).replace("{1}", day).replace("{0}", time)
     return format_datetime(value, format=form, locale=locale)
 
 
@@ -228,7 +233,7 @@ def _content(context: Mapping[str, Any]) -> Any:
     """The content object a page renders (article, page, event, member), if any."""
     for name in ("article", "page"):
         obj = context.get(name)
-        if obj is not None and getattr(obj, "lang", None) and getattr(obj, "url", None):
+        if obj is not None and getattr(obj, "lang", None):
             return obj
     return None
 
@@ -268,7 +273,7 @@ def page_versions(context: Any) -> list[Version]:
     Pelican's own listings set ``url_name``).
     """
     hub = context.get("hub")
-    if hub is None:
+    if hub is None or len(hub.languages) < 2:
         return []
     page = context.get("articles_page")
     found = versions(hub, _content(context), context.get("url_name"),
@@ -291,8 +296,8 @@ def url_function(default: Callable[..., str]) -> Callable[..., str]:
     @pass_context
     def url(context: Any, name: str, lang: str | None = None, **params: Any) -> str:
         hub = context.get("hub")
-        if hub is None or not hasattr(hub, "url"):
-            return default(name, lang=lang, **params)
+        if hub is None or not hasattr(hub, "url") or len(hub.languages) < 2:
+            return default(name, lang=lang, **params)  # a site in one language
         return str(hub.url(name, lang or page_lang(context), **params))
 
     return url
