@@ -60,10 +60,18 @@ bench: $(VENV)/.dev
 bench-pages: $(VENV)/.base
 	$(BIN)/python tools/bench_pages.py $(BENCH_OPTS)
 
-## messages: refresh the translation catalog from the templates
+## messages: extract interface strings (templates and Python, see tools/babel.cfg) and
+## update every catalog of theme/translations/; new English entries start as the source
+## text, other languages' stay empty until translated (tests/test_i18n.py fails on them)
 messages: $(VENV)/.base
-	$(BIN)/pybabel extract -F tools/babel.cfg -o .cache/messages.pot theme/templates
-	$(BIN)/pybabel update -i .cache/messages.pot -d theme/translations
+	@mkdir -p .cache
+	$(BIN)/pybabel extract -F tools/babel.cfg --no-location --sort-output \
+		--project Agora --copyright-holder "Agora contributors" -o .cache/messages.pot .
+	$(BIN)/pybabel update -i .cache/messages.pot -d theme/translations --no-fuzzy-matching \
+		--ignore-obsolete --width 100
+	$(BIN)/python tools/po_set.py --lang en --from-source
+	@for po in theme/translations/*/LC_MESSAGES/messages.po; do \
+		lang=$${po#theme/translations/}; $(BIN)/python tools/po_set.py --lang $${lang%%/*}; done
 
 clean:
 	rm -rf output .cache

@@ -9,6 +9,8 @@ from agora.defaults import *  # noqa: F403 - the URL scheme and folders every hu
 
 SITENAME = "Les Jardiniers du Partage"
 SITESUBTITLE = "La communauté francophone des jardins partagés"
+# The name and subtitle in the content's other languages (English pages live under /en/)
+AGORA_SITE_TEXT = {"en": {"subtitle": "The French-speaking community of shared gardens"}}
 SITEURL = ""
 # Feed entries need absolute links even in a local build: they point at the public site.
 PUBLIC_SITEURL = "https://jardiniers-du-partage.example"

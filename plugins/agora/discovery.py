@@ -177,9 +177,7 @@ def record_page(path: str, context: Mapping[str, Any]) -> None:
     state = build_state(context)  # the context holds every setting, the build state too
     if state is None:
         return
-    urls = state.urls
-    written = str(context.get("output_file") or "")
-    if written == urls.save_as("not_found"):
+    if context.get("page_name") == "not_found":  # in every language
         return
     obj = rendered_object(context)
     if obj is not None and not is_listed(obj):

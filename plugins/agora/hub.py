@@ -17,19 +17,29 @@ A slot is None when its capability is not in ``PLUGINS`` (or, for the forum,
 when there is no snapshot): readers check before use. The questions the digest
 and the feeds ask -- what is new since a date, what is coming in the next
 weeks, which members may be named -- are methods of the slots.
+
+Languages: ``hub.languages`` are the languages the content is in (default
+first), settled once every generator has read its content
+(:func:`agora.core.languages.settle`). ``hub.in_language("en")`` is the hub as
+an English page shows it: the same slots, each article, event and member
+replaced by its English translation where there is one, the feeds titled in
+English; ``hub.url(name, lang)`` the named page in that language (see
+:meth:`agora.urls.Urls.localized`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from pelican.contents import Content
+
 from agora import clock
 from agora.settings import Options
-from agora.urls import Urls
+from agora.urls import SiteLanguages, Urls
 
 if TYPE_CHECKING:
     from agora.charter.view import CharterView
@@ -40,6 +50,38 @@ if TYPE_CHECKING:
     from agora.members.view import MembersView
     from agora.newsletter.view import NewsletterView
     from agora.search import SearchView
+
+
+def translation_of(item: Any, lang: str | None) -> Any:
+    """``item`` in ``lang``: its translation when there is one, else ``item`` itself."""
+    if item is None or not lang or getattr(item, "lang", None) == lang:
+        return item
+    for other in getattr(item, "translations", None) or ():
+        if getattr(other, "lang", None) == lang:
+            return other
+    return item
+
+
+def translated(value: Any, lang: str, depth: int = 2) -> Any:
+    """``value`` with every content object in it replaced by its translation in ``lang``.
+
+    Goes through lists, tuples, dicts and dataclasses (a view, an event's
+    occurrence, a spotlight...) ``depth`` dataclasses deep; anything else is
+    kept as it is.
+    """
+    if isinstance(value, Content):
+        return translation_of(value, lang)
+    if isinstance(value, list):
+        return [translated(v, lang, depth) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(translated(v, lang, depth) for v in value)
+    if isinstance(value, dict):
+        return {k: translated(v, lang, depth) for k, v in value.items()}
+    if depth > 0 and is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: translated(getattr(value, f.name), lang, depth - 1)
+                   for f in fields(value) if f.init}
+        return replace(value, **changes)
+    return value
 
 
 def _newest_first(items: Iterable[Any]) -> list[Any]:
@@ -88,6 +130,53 @@ class Hub:
     feeds: FeedsView | None = None
     newsletter: NewsletterView | None = None
     search: SearchView | None = None
+    #: The languages of the content (see the module doc); empty until settled.
+    site: SiteLanguages | None = None
+    #: The language this view of the hub is for ("": the default language's hub).
+    lang: str = ""
+    #: Views of this hub by language, shared by all of them (see :meth:`in_language`).
+    views: dict[str, Hub] = field(default_factory=dict, repr=False)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages of the content, default first."""
+        return self.site.all if self.site and self.site.all else (self.urls.default_lang,)
+
+    def url(self, name: str, lang: str | None = None, **params: Any) -> str:
+        """The named page in ``lang`` when it exists there, else the default language's."""
+        site = self.site or SiteLanguages(self.urls.default_lang)
+        return self.urls.localized(name, lang or self.lang, site, **params)
+
+    def in_language(self, lang: str | None) -> Hub:
+        """The hub as a page in ``lang`` shows it (see the module doc).
+
+        Built on first use, when every page is being written: never before all
+        generators have read their content.
+        """
+        default = self.urls.default_lang
+        if not lang or lang == (self.lang or default):
+            return self
+        if lang == default:
+            return self.views.get(default, self)
+        if lang not in self.views:
+            root = self.views.setdefault(default, self) if not self.lang else self.views[default]
+            self.views[lang] = replace(
+                root, lang=lang,
+                blog=replace(root.blog, articles=translated(root.blog.articles, lang)),
+                events=translated(root.events, lang) if root.events else None,
+                members=translated(root.members, lang) if root.members else None,
+                feeds=root.feeds.in_language(lang) if root.feeds else None)
+        return self.views[lang]
+
+    @property
+    def site_name(self) -> str:
+        """``SITENAME`` in this hub's language (``AGORA_SITE_TEXT``)."""
+        return self.options.site_name(self.urls.settings, self.lang or self.urls.default_lang)
+
+    @property
+    def site_subtitle(self) -> str:
+        """``SITESUBTITLE`` in this hub's language (``AGORA_SITE_TEXT``)."""
+        return self.options.site_subtitle(self.urls.settings, self.lang or self.urls.default_lang)
 
     @property
     def today(self) -> date:

@@ -160,6 +160,26 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
 
 
+#: What ``AGORA_SITE_TEXT`` may give for each language (Pelican's own settings give the
+#: default language's: ``SITENAME``, ``SITESUBTITLE``).
+SITE_TEXT_KEYS = ("name", "subtitle")
+
+
+def _site_text(value: Any) -> Mapping[str, Mapping[str, str]]:
+    """``{"en": {"subtitle": "..."}}``: the site's name and subtitle in other languages."""
+    expected = ("a mapping of language codes to {" + ", ".join(f'"{k}": text' for k in
+                                                              SITE_TEXT_KEYS) + "}")
+    if not isinstance(value, Mapping):
+        raise ValueError(expected)
+    found: dict[str, Mapping[str, str]] = {}
+    for lang, texts in value.items():
+        if (not isinstance(lang, str) or not lang or not isinstance(texts, Mapping)
+                or not all(k in SITE_TEXT_KEYS and isinstance(v, str) for k, v in texts.items())):
+            raise ValueError(expected)
+        found[lang] = MappingProxyType(dict(texts))
+    return MappingProxyType(found)
+
+
 def setting(default: Any, check: Check, doc: str) -> Any:
     """Declare one ``AGORA_*`` setting: a field of :class:`Options`."""
     metadata = {"check": check, "doc": doc}
@@ -193,6 +213,11 @@ class Options:
         "Main navigation: page names of the URL scheme (blog, events, members, forum, "
         "charter, newsletter, onboarding, about, feeds) or [label, URL] pairs; labels go "
         "through the translation catalog.")
+    site_text: Mapping[str, Mapping[str, str]] = setting(
+        MappingProxyType({}), _site_text,
+        'The site\'s name and subtitle in languages other than DEFAULT_LANG, e.g. '
+        '{"en": {"subtitle": "..."}}; SITENAME and SITESUBTITLE are the default language\'s, '
+        "and a language without an entry uses them.")
     home_articles: int = setting(
         5, _number(0, 50, integer=True), "How many latest articles the home page lists.")
     series_file: str = setting(
@@ -318,6 +343,21 @@ class Options:
     read_workers: int = setting(
         0, _number(0, 64, integer=True),
         "Processes that parse content files (0: one per CPU, at most 4; 1: serial).")
+
+    def site_name(self, settings: Mapping[str, Any], lang: str | None) -> str:
+        """The site's name in ``lang`` (``SITENAME`` unless ``AGORA_SITE_TEXT`` says otherwise)."""
+        return self._site_text(settings, lang, "name", "SITENAME")
+
+    def site_subtitle(self, settings: Mapping[str, Any], lang: str | None) -> str:
+        """The site's subtitle in ``lang`` (``SITESUBTITLE`` unless ``AGORA_SITE_TEXT`` says so)."""
+        return self._site_text(settings, lang, "subtitle", "SITESUBTITLE")
+
+    def _site_text(self, settings: Mapping[str, Any], lang: str | None, key: str,
+                   setting_name: str) -> str:
+        texts = self.site_text.get(lang or "") or self.site_text.get((lang or "").split("-")[0])
+        if texts and key in texts:
+            return texts[key]
+        return str(settings.get(setting_name) or "")
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Options:

@@ -8,12 +8,22 @@ footer links -- is named here and resolved from the ``<NAME>_URL`` /
 the same helper: ``{{ SITEURL }}/{{ url("events") }}``.
 
 URLs are relative to the site root, without a leading slash, like Pelican's.
+
+Languages: a page in another language than ``DEFAULT_LANG`` has the same path
+under ``/<lang>/`` (``events/`` -> ``en/events/``), unless the site sets a
+``<NAME>_LANG_URL`` / ``<NAME>_LANG_SAVE_AS`` pattern (as Pelican does for
+content). :meth:`Urls.url` with ``lang`` gives that pattern's URL;
+:meth:`Urls.localized` gives the page the reader can actually open in a language
+-- the named pages of :data:`PER_LANGUAGE` exist in every language of the
+site, a Pelican page (charter, onboarding, about) only where it is translated --
+and falls back to the default language's page.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlparse
 
@@ -32,7 +42,29 @@ LABELS: Mapping[str, str] = {
     "forum": "Forum", "charter": "Charter", "newsletter": "Newsletter",
     "onboarding": "Start here", "about": "About", "feeds": "Feeds",
 }
+#: Named pages written once per language of the site (home, listings, /feeds/...): the
+#: generators write each under ``/<lang>/`` for every language the content has.
+PER_LANGUAGE: frozenset[str] = frozenset({
+    "home", "not_found", "blog", "archives", "events", "events_past", "event_format",
+    "members", "forum", "newsletter", "feeds",
+})
 _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SiteLanguages:
+    """The languages of one build's content, and which Pelican pages exist in each.
+
+    ``all`` starts with the default language; ``pages`` maps (page slug, language)
+    to the URL of that page in that language.
+    """
+
+    default: str
+    all: tuple[str, ...] = ()
+    pages: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    def __contains__(self, lang: object) -> bool:
+        return lang in self.all
 
 
 class Urls:
@@ -71,6 +103,19 @@ class Urls:
             return self._format(self.pattern("page", "URL", lang), lang, params)
         return self._format(self.pattern(name, "URL", lang), lang, params)
 
+    def localized(self, name: str, lang: str | None, site: SiteLanguages, **params: Any) -> str:
+        """The named page in ``lang`` when the site has it in that language, else the
+        default language's (a charter nobody translated links the original).
+        """
+        if lang and lang != self.default_lang and lang in site:
+            if name in self.slugs and not params:
+                found = site.pages.get((self.slugs[name], lang))
+                if found is not None:
+                    return found
+            elif name in PER_LANGUAGE:
+                return self.url(name, lang=lang, **params)
+        return self.url(name, **params)
+
     def save_as(self, name: str, lang: str | None = None, **params: Any) -> str:
         """Where the named page is written, relative to the output folder."""
         if name in self.slugs and not params:
@@ -81,14 +126,19 @@ class Urls:
     def _format(self, pattern: str, lang: str | None, params: Mapping[str, Any]) -> str:
         return pattern.format(lang=lang or self.default_lang, **params)
 
-    def feed(self, key: str, **params: Any) -> str | None:
+    def feed(self, key: str, for_lang: str | None = None, **params: Any) -> str | None:
         """Where a feed is written, from a Pelican-style feed setting (``FEED_ALL_ATOM``,
         ``CATEGORY_FEED_ATOM``, ``EVENTS_FEED_ATOM``...); None when the site turns it off.
 
-        The path doubles as the feed's URL, as in Pelican.
+        The path doubles as the feed's URL, as in Pelican. With ``for_lang`` (not the
+        default language), the same path under ``<lang>/``, like every other page
+        (``TRANSLATION_FEED_ATOM`` names its language itself: ``lang=`` is a parameter).
         """
         pattern = self.settings.get(key, getattr(defaults, key, None))
-        return str(pattern).format(**params) if pattern else None
+        if not pattern:
+            return None
+        path = str(pattern).format(**params)
+        return f"{for_lang}/{path}" if for_lang and for_lang != self.default_lang else path
 
     # -- absolute addresses ---------------------------------------------------------------
 

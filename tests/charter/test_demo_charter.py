@@ -67,10 +67,10 @@ def test_charter_and_onboarding_exist_in_both_languages_linked_by_hreflang(demo_
         assert french_page.get("lang") == "fr" and english_page.get("lang") == "en"
         alternates = {link.get("hreflang"): site_path(link.get("href"), url)
                       for link in french_page.cssselect('link[rel="alternate"][hreflang]')}
-        assert alternates == {"fr": url, "en": english}
+        assert alternates == {"fr": url, "en": english, "x-default": url}
         back = {link.get("hreflang"): site_path(link.get("href"), english)
                 for link in english_page.cssselect('link[rel="alternate"][hreflang]')}
-        assert back == {"fr": url, "en": english}
+        assert back == {"fr": url, "en": english, "x-default": url}
     english = demo_site.html("en/charter/")
     assert "Rule 3 — Share what you know" in english.text_content()
     assert english.cssselect(".entry-content #rule-3")

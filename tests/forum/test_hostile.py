@@ -269,7 +269,8 @@ def _normalised(value: str) -> str:
 
 def theme_owned(element: lxml.html.HtmlElement, file: Path) -> bool:
     """The theme's own controls: the sanitizer keeps no ``data-*`` attribute and no form of
-    forum HTML; the search forms (header, search page); an e-mail's dark-mode rules in its <head>."""
+    forum HTML; the search forms (header, search page); an e-mail's dark-mode rules in its
+    <head>."""
     if element.tag == "input" and element.get("data-copy") is not None:
         return True
     search = next((a for a in element.iterancestors("form")), element)

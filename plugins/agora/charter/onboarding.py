@@ -30,7 +30,7 @@ from typing import Any
 from pelican.generators import PagesGenerator
 
 from agora.charter.view import CharterView
-from agora.hub import Hub
+from agora.hub import Hub, translated
 from agora.problems import problem
 from agora.state import build_state, report
 from agora.urls import ForumUrls
@@ -146,7 +146,8 @@ def build_path(page: Any, pages: Sequence[Any], hub: Hub) -> OnboardingPath:
     if charter is None:
         builtins = [b for b in builtins if b != "charter"]
     return OnboardingPath(tuple(ordered_steps(builtins, step_pages)), charter,
-                          introductions_url, forum.base, tuple(events), for_beginners)
+                          introductions_url, forum.base, tuple(translated(events, lang)),
+                          for_beginners)
 
 
 def is_onboarding(page: Any) -> bool:

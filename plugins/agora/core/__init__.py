@@ -16,9 +16,10 @@ Signals used, and why:
   future-date check stale, and it reads the wall clock);
 - ``article_generator_finalized``: the blog's slot of the hub model;
 - ``all_generators_finalized``: every generator has read its content: fields
-  no schema knows are reported once each; each active capability completes
-  the hub, in the order of ``PLUGINS`` (``Capability.complete_hub``); then
-  strict mode stops before anything is written;
+  no schema knows are reported once each; the languages of the site are
+  settled; each active capability completes the hub, in the order of
+  ``PLUGINS`` (``Capability.complete_hub``); then strict mode stops before
+  anything is written;
 - ``finalized``: write ``build.json`` once everything else has run.
 """
 
@@ -36,8 +37,8 @@ from agora.capability import Capability, active_capabilities
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
 from agora.content.unknown import summarize_unknown_fields
-from agora.core import i18n
-from agora.core.pages import HomeGenerator
+from agora.core import i18n, languages
+from agora.core.pages import BlogLanguagesGenerator, HomeGenerator
 from agora.core.report import write_build_report
 from agora.hub import Hub
 from agora.state import STATE_KEY, BuildState, build_state
@@ -62,7 +63,7 @@ def on_initialized(pelican: Any) -> None:
     logging.getLogger().addHandler(state.log)
 
 
-def start_run(pelican: Any) -> type:
+def start_run(pelican: Any) -> tuple[type, ...]:
     """``get_generators``: each run reads the clock afresh and reports only its own problems."""
     state = build_state(pelican.settings)
     if state is not None:
@@ -75,7 +76,7 @@ def start_run(pelican: Any) -> type:
             # rebuilds must say again what is still wrong.
             LimitFilter._raised_messages.clear()
             LimitFilter._group_count.clear()
-    return HomeGenerator
+    return HomeGenerator, BlogLanguagesGenerator
 
 
 def on_generator_init(generator: Any) -> None:
@@ -83,8 +84,9 @@ def on_generator_init(generator: Any) -> None:
     state = build_state(generator.settings)
     if state is None:
         return
-    generator.env.globals.update(hub=state.hub, url=state.urls.url, options=state.options,
-                                 nav=navigation(state))
+    generator.env.globals.update(hub=state.hub, url=i18n.url_function(state.urls.url),
+                                 options=state.options, nav=navigation(state),
+                                 page_versions=i18n.page_versions)
     generator.env.filters["site_link"] = site_link
 
 
@@ -150,6 +152,7 @@ def complete_hub(generators: list[Any]) -> None:
     if state is None:
         return
     summarize_unknown_fields(generators)
+    languages.settle(generators)
     for capability in active_capabilities(generators[0].settings):
         if capability.complete_hub is not None:
             capability.complete_hub(generators)

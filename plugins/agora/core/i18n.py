@@ -6,6 +6,13 @@ messages.po`` and are compiled in memory with Babel at build time, so no binary
 ``.mo`` file is kept in git. The gettext functions read the language of the page
 being rendered (``lang``, ``page.lang``, ``article.lang``), so one theme serves
 the French hub and its English translations.
+
+Dates and times go through Babel only (the ``agora_date``, ``agora_datetime``,
+``agora_time`` and ``agora_month`` filters, and :func:`format_when` for text
+written outside templates), in the page's language. :func:`page_versions`
+says which languages the page being rendered exists in (hreflang links, the
+language switcher); the ``url()`` of templates gives a named page in the
+page's language when the site has it there.
 """
 
 from __future__ import annotations
@@ -13,15 +20,24 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale, UnknownLocaleError
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_skeleton,
+    format_time,
+    get_datetime_format,
+)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
+from pelican.paginator import Page
 
 _CATALOG_CACHE: dict[str, tuple[int, gettext.NullTranslations]] = {}
 
@@ -126,11 +142,26 @@ def format_day(value: date | datetime, lang: str, form: str = "long") -> str:
     return _format_day(_day(value), form, lang.replace("-", "_"))
 
 
-def format_moment(value: datetime, lang: str) -> str:
-    """"jeudi 3 décembre 2026, 18:00": a time on its own clock, in ``lang``."""
+@lru_cache(maxsize=64)
+def _datetime_pattern(form: str, locale: str) -> str:
+    """How the locale joins a date ({1}) and a time ({0}): "{1}, {0}" in French and English."""
+    return str(get_datetime_format(cast(Any, form), locale=locale)).replace("'", "")
+
+
+def format_when(value: datetime, lang: str, form: str = "medium") -> str:
+    """Date and time in ``lang``, in the value's own time zone.
+
+    ``full``, ``long``, ``medium``, ``short``: the day (weekday included for
+    ``full``) and a short time, joined as the locale joins them ("jeudi 3
+    décembre 2026, 18:00", "Thursday, December 3, 2026, 6:00 PM"). Any other
+    ``form`` is a Babel date-time pattern.
+    """
     locale = lang.replace("-", "_")
-    return f"{_format_day(value.date(), 'full', locale)}, " \
-           f"{format_time(value, format='short', locale=locale)}"
+    if form in ("full", "long", "medium", "short"):
+        day = _format_day(value.date(), "full" if form == "full" else "long", locale)
+        time = format_time(value, format="short", locale=locale)
+        return _datetime_pattern(form, locale).replace("{1}", day).replace("{0}", time)
+    return format_datetime(value, format=form, locale=locale)
 
 
 @pass_context
@@ -146,10 +177,7 @@ def datetime_filter(context: Any, value: datetime | None, form: str = "medium") 
     """Date and time in the value's own time zone, in the page's language."""
     if value is None:
         return ""
-    if form in ("full", "long", "medium", "short"):
-        day = _format_day(value.date(), "full" if form == "full" else "long", _locale(context))
-        return f"{day}, {format_time(value, format='short', locale=_locale(context))}"
-    return format_datetime(value, format=form, locale=_locale(context))
+    return format_when(value, page_lang(context), form)
 
 
 @pass_context
@@ -157,10 +185,33 @@ def time_filter(context: Any, value: datetime | None) -> str:
     return "" if value is None else format_time(value, format="short", locale=_locale(context))
 
 
+@lru_cache(maxsize=1024)
+def _format_month(month: date, locale: str) -> str:
+    return format_skeleton("yMMMM", month, locale=locale)
+
+
 @pass_context
 def month_filter(context: Any, value: date | datetime) -> str:
-    """"décembre 2026": headings of listings grouped by month."""
-    return _format_day(_day(value), "LLLL yyyy", _locale(context))
+    """"décembre 2026", "December 2026": headings of listings grouped by month."""
+    day = _day(value)
+    return _format_month(date(day.year, day.month, 1), _locale(context))
+
+
+@lru_cache(maxsize=256)
+def language_name(code: str, in_lang: str | None = None) -> str:
+    """The name of a language: in ``in_lang`` ("anglais"), or its own name ("English")."""
+    try:
+        locale = Locale.parse(code.replace("-", "_"))
+        name = locale.get_display_name(Locale.parse((in_lang or code).replace("-", "_")))
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name or code
+
+
+@pass_context
+def language_name_filter(context: Any, code: str, own: bool = False) -> str:
+    """``{{ "fr"|language_name }}`` → "French" on an English page; ``own=True``: "français"."""
+    return language_name(code, None if own else page_lang(context))
 
 
 FILTERS = {
@@ -168,7 +219,93 @@ FILTERS = {
     "agora_datetime": datetime_filter,
     "agora_time": time_filter,
     "agora_month": month_filter,
+    "language_name": language_name_filter,
 }
+
+
+# --- the page in other languages -------------------------------------------------------
+
+@dataclass(frozen=True)
+class Version:
+    """The page being rendered in one language: hreflang links and the language switcher."""
+
+    lang: str
+    url: str
+    current: bool
+
+
+def _content(context: Mapping[str, Any]) -> Any:
+    """The content object a page renders (article, page, event, member), if any."""
+    for name in ("article", "page"):
+        obj = context.get(name)
+        if obj is not None and getattr(obj, "lang", None):
+            return obj
+    return None
+
+
+def versions(hub: Any, obj: Any = None, name: str | None = None,
+             params: Mapping[str, Any] | None = None, number: int = 1,
+             paginator: Any = None) -> dict[str, str]:
+    """Language -> URL of one page in every language it exists in (the site's order).
+
+    A content object: itself and its translations. A named page of
+    :data:`agora.urls.PER_LANGUAGE` (with ``params``): the same page in each
+    language of the site; page ``number`` of a paginated listing: the same page
+    number (``paginator`` says how its URLs are made). For hreflang links, the
+    language switcher, a sitemap's alternates.
+    """
+    found: dict[str, str] = {}
+    if obj is not None:
+        for item in [obj, *(getattr(obj, "translations", None) or ())]:
+            found.setdefault(item.lang, item.url)
+    elif name:
+        for lang in hub.languages:
+            url = hub.urls.url(name, lang=lang, **(params or {}))
+            if number > 1 and paginator is not None:
+                save_as = hub.urls.save_as(name, lang=lang, **(params or {}))
+                url = Page(save_as, url, [], number, paginator, paginator.settings).url
+            found[lang] = url
+    order = [*hub.languages, *sorted(set(found) - set(hub.languages))]
+    return {lang: found[lang] for lang in order if lang in found}
+
+
+@pass_context
+def page_versions(context: Any) -> list[Version]:
+    """The page being rendered in every language it exists in; [] when only in one.
+
+    Content pages are found by their object (``article``, ``page``); named pages
+    by the ``url_name`` and ``url_params`` the generators pass (templates of
+    Pelican's own listings set ``url_name``).
+    """
+    hub = context.get("hub")
+    if hub is None or len(hub.languages) < 2:
+        return []
+    page = context.get("articles_page")
+    found = versions(hub, _content(context), context.get("url_name"),
+                     context.get("url_params"), getattr(page, "number", 1),
+                     context.get("articles_paginator"))
+    if len(found) < 2:
+        return []
+    here = page_lang(context)
+    return [Version(lang, url, lang == here) for lang, url in found.items()]
+
+
+def url_function(default: Callable[..., str]) -> Callable[..., str]:
+    """The ``url()`` of templates: a named page in the page's language when it exists.
+
+    ``url("events")`` is ``events/`` on a French page and ``en/events/`` on an
+    English one; ``url("charter")`` the English charter only where there is one.
+    ``lang=`` asks for a language explicitly. Outside a build (no hub), ``default``.
+    """
+
+    @pass_context
+    def url(context: Any, name: str, lang: str | None = None, **params: Any) -> str:
+        hub = context.get("hub")
+        if hub is None or not hasattr(hub, "url") or len(hub.languages) < 2:
+            return default(name, lang=lang, **params)  # a site in one language
+        return str(hub.url(name, lang or page_lang(context), **params))
+
+    return url
 
 
 def install(env: Any, theme_path: str | Path) -> None:

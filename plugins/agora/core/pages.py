@@ -1,17 +1,61 @@
-"""Pages rendered from a template alone (home, 404, /forum/, /newsletter/...)."""
+"""Pages rendered from a template alone (home, 404, /forum/, /newsletter/...), in every language.
+
+Every named page of :data:`agora.urls.PER_LANGUAGE` is written once per
+language of the site (:func:`write_in_languages`): ``events/`` in the default
+language, ``en/events/`` in English..., each rendered with ``lang`` and the
+hub as a page in that language shows it (``hub.in_language(lang)``: English
+translations where they exist, originals otherwise).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping
+from functools import partial
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from pelican.generators import Generator
 
+from agora.hub import Hub
 from agora.state import build_state
 from agora.urls import urls_of
 
 logger = logging.getLogger(__name__)
+#: What a page needs besides the shared context, computed from the hub in its language.
+Variables = Callable[[Hub], Mapping[str, Any]]
+
+
+def write_in_languages(generator: Any, writer: Any, template: str, name: str, *,
+                       params: Mapping[str, Any] | None = None,
+                       variables: Variables | None = None,
+                       languages: tuple[str, ...] | None = None,
+                       **write_options: Any) -> None:
+    """Write the named page once in each language of the site (default language first).
+
+    Templates get ``lang``, ``hub`` (in that language), ``url_name`` and
+    ``url_params`` (which page this is, for hreflang links and the language
+    switcher) and whatever ``variables(hub)`` returns.
+    """
+    settings = generator.settings
+    state = build_state(settings)
+    urls = urls_of(settings)
+    params = dict(params or {})
+    default = str(settings.get("DEFAULT_LANG") or urls.default_lang)
+    wanted = languages or (state.hub.languages if state is not None else (default,))
+    for lang in wanted:
+        hub = state.hub.in_language(lang) if state is not None else None
+        url = urls.url(name, lang=lang, **params)
+        extra: dict[str, Any] = {"page_url": url, "page_name": name}
+        if hub is not None:
+            extra["hub"] = hub
+            extra.update(variables(hub) if variables is not None else {})
+        extra.update(write_options)
+        writer.write_file(urls.save_as(name, lang=lang, **params),
+                          generator.get_template(template), generator.context,
+                          relative_urls=settings["RELATIVE_URLS"], url=url, lang=lang,
+                          url_name=name, url_params=params, **extra)
 
 
 def claimed_paths(context: Mapping[str, Any]) -> set[str]:
@@ -23,9 +67,9 @@ def claimed_paths(context: Mapping[str, Any]) -> set[str]:
 class StandalonePagesGenerator(Generator):
     """Writes ``pages``: (template, URL name) pairs rendered with the shared context.
 
-    The URL name is resolved by the URL helper (``forum`` -> ``forum/``). Plugins
-    subclass it for their own listing pages, publishing what the templates need
-    on the hub model in ``prepare``.
+    The URL name is resolved by the URL helper (``forum`` -> ``forum/``), once
+    per language of the site. Plugins subclass it for their own listing pages,
+    publishing what the templates need on the hub model in ``prepare``.
     """
 
     pages: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -36,19 +80,21 @@ class StandalonePagesGenerator(Generator):
     def prepare(self) -> None:
         """Hook: compute what the pages show once, before any page is written."""
 
+    def variables(self, template: str, hub: Hub) -> Mapping[str, Any]:
+        """Hook: what ``template`` needs besides the context, in the hub's language."""
+        return {}
+
     def generate_output(self, writer: Any) -> None:
         urls = urls_of(self.settings)
         claimed = claimed_paths(self.context)
         for template, name in self.pages:
-            url = urls.url(name)
             if urls.save_as(name) in claimed:
                 # the site's own page (an adopted site's home page saved as index.html)
                 logger.info("%s: written by the site's own content, not by %s",
                             urls.save_as(name), template)
                 continue
-            writer.write_file(urls.save_as(name), self.get_template(template), self.context,
-                              relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                              page_name=name, page_url=url, lang=self.settings["DEFAULT_LANG"])
+            write_in_languages(self, writer, template, name,
+                               variables=partial(self.variables, template))
 
 
 class HomeGenerator(StandalonePagesGenerator):
@@ -60,3 +106,42 @@ class HomeGenerator(StandalonePagesGenerator):
         state = build_state(self.settings)
         if state is not None:
             self.context["home_articles"] = state.hub.blog.latest(state.options.home_articles)
+
+    def variables(self, template: str, hub: Hub) -> Mapping[str, Any]:
+        if template != "agora/home":
+            return {}
+        return {"home_articles": hub.blog.latest(hub.options.home_articles)}
+
+
+class BlogLanguagesGenerator(Generator):
+    """The blog listing (paginated) and its archive in each language but the default.
+
+    Pelican writes the default language's (``DIRECT_TEMPLATES``); these list
+    every article too, in the page's language where it is translated.
+    """
+
+    #: Pelican's direct template -> the page's name in the URL scheme
+    TEMPLATES: ClassVar[Mapping[str, str]] = {"index": "blog", "archives": "archives"}
+
+    def generate_context(self) -> None:
+        pass
+
+    def generate_output(self, writer: Any) -> None:
+        state = build_state(self.settings)
+        if state is None:
+            return
+        others = tuple(lang for lang in state.hub.languages if lang != state.urls.default_lang)
+        direct = self.settings.get("DIRECT_TEMPLATES") or ()
+        for template, name in self.TEMPLATES.items():
+            if template not in direct or not self.settings.get(f"{template.upper()}_SAVE_AS"):
+                continue
+            for lang in others:
+                articles = list(state.hub.in_language(lang).blog.articles)
+                dates = sorted(articles, key=attrgetter("date"),
+                               reverse=bool(self.settings.get("NEWEST_FIRST_ARCHIVES", True)))
+                save_as = state.urls.save_as(name, lang=lang)
+                write_in_languages(
+                    self, writer, template, name, languages=(lang,),
+                    paginated={"articles": articles, "dates": dates}, template_name=template,
+                    articles=articles, dates=dates, blog=True,
+                    page_name=os.path.splitext(save_as)[0])

@@ -20,11 +20,13 @@ from agora import clock
 from agora.content.generator import ContentTypeGenerator
 from agora.content.reader import display_path
 from agora.core.i18n import gettext_for
+from agora.core.pages import write_in_languages
 from agora.events import ics, jsonld
 from agora.events.migration import events_from_articles
 from agora.events.model import FORMATS, Event
 from agora.events.recurrence import expand, last_session, next_after
 from agora.events.view import EventFormat, EventsView, EventTag, Occurrence, by_month
+from agora.hub import Hub, translated
 from agora.problems import problem
 from agora.settings import options
 from agora.state import BuildState, build_state, report
@@ -192,28 +194,26 @@ class EventsGenerator(ContentTypeGenerator):
             sessions = event.sessions or [event.shown_session]
             event.jsonld = jsonld.script_body(jsonld.describe(event, sessions, self.settings,
                                                               people))
-            event.host_members = [people[s] for s in event.hosts if s in people]
-            event.speaker_members = [people[s] for s in event.speakers if s in people]
+            # a translated event shows the translated profiles where there are some
+            event.host_members = translated([people[s] for s in event.hosts if s in people],
+                                            event.lang)
+            event.speaker_members = translated(
+                [people[s] for s in event.speakers if s in people], event.lang)
         super().generate_output(writer)
 
-    def write_page(self, writer: Any, template: str, name: str, **variables: Any) -> None:
-        url = self.urls.url(name, **variables.pop("params", {}))
-        writer.write_file(self.urls.save_as(name, **variables.pop("save_params", {})),
-                          self.get_template(template), self.context,
-                          relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                          page_url=self.urls.url("events"), lang=self.settings["DEFAULT_LANG"],
-                          **variables)
-
     def write_listings(self, writer: Any) -> None:
-        self.write_page(writer, "agora/events", "events")
-        self.write_page(writer, "agora/events_past", "events_past")
+        """/events/, /events/past/ and one page per format, in each language of the site."""
+        write_in_languages(self, writer, "agora/events", "events")
+        write_in_languages(self, writer, "agora/events_past", "events_past")
         for info in self.view.formats:
-            upcoming, past = self.view.of_format(info.name)
-            self.write_page(writer, "agora/events", "event_format",
-                            params={"slug": info.name}, save_params={"slug": info.name},
-                            event_format=info,
-                            upcoming_by_month=by_month(upcoming, self.site_zone),
-                            past_of_format=past)
+
+            def of_format(hub: Hub, info: EventFormat = info) -> dict[str, Any]:
+                upcoming, past = (hub.events or self.view).of_format(info.name)
+                return {"event_format": info, "past_of_format": past,
+                        "upcoming_by_month": by_month(upcoming, self.site_zone)}
+
+            write_in_languages(self, writer, "agora/events", "event_format",
+                               params={"slug": info.name}, variables=of_format)
         self.write_calendars()
 
     def write_calendars(self) -> None:
@@ -221,7 +221,8 @@ class EventsGenerator(ContentTypeGenerator):
         gettext = gettext_for(settings, settings.get("DEFAULT_LANG", "en"))
         site = str(settings.get("SITENAME", ""))
         feed = [e for e in self.listed if self.in_feed(e)]
-        name = f"{site} — {gettext('Events')}"
+        events_label = gettext("Events")
+        name = f"{site} — {events_label}"
         self.write_calendar(self.urls.save_as("events_calendar"), feed, name, gettext)
         for event in [*self.items, *self.hidden_items]:  # each event page links its own file
             self.write_calendar(self.urls.save_as("event_ics", slug=event.slug), [event],

@@ -30,6 +30,7 @@ from pelican.generators import ArticlesGenerator
 
 from agora.capability import Capability
 from agora.core.i18n import catalogs_for
+from agora.core.languages import settle
 from agora.core.pages import StandalonePagesGenerator
 from agora.feeds.blog import blog_feeds
 from agora.feeds.events import events_feeds
@@ -80,6 +81,7 @@ def build_feeds(generators: list[Any]) -> None:
     state = build_state(settings)
     if settings is None or state is None:
         return
+    settle(generators)  # the feeds are titled in every language of the site
     catalogs = catalogs_for(settings)
     limit = int(settings.get("FEED_MAX_ITEMS") or 20)
     found = [feed for stream in STREAMS for feed in stream(state.hub, catalogs, limit)]
@@ -104,7 +106,7 @@ class FeedsGenerator(StandalonePagesGenerator):
         urls = state.urls
         for feed in state.hub.feeds.written():
             self.write(feed.path, render(feed, urls.absolute, urls.identity, state.now))
-        title = str(self.settings.get("SITENAME") or "")
+        title = str(self.settings.get("SITENAME") or "")  # the OPML lists every language
         self.write(urls.save_as("feeds_opml"),
                    opml(state.hub.feeds, title, urls.absolute, state.now))
         super().generate_output(writer)

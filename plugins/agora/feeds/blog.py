@@ -8,12 +8,15 @@ consented to a public profile is never named, here or anywhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from markupsafe import Markup
 
 from agora.clock import aware
-from agora.feeds.model import Catalogs, Entry, Feed
+from agora.content.types import Series
+from agora.core.i18n import language_name
+from agora.feeds.model import Catalogs, Entry, Feed, Texts, feed_texts, titled
 from agora.feeds.render import absolute_html
 from agora.hub import Hub
 
@@ -60,64 +63,55 @@ class BlogFeeds:
         self.hub = hub
         self.catalogs = catalogs
         self.limit = limit
-        self.site = str(hub.urls.settings.get("SITENAME") or "")
         self.lang = hub.urls.default_lang
 
-    def feeds(self, key: str, setting: str, title: str, about: str, page_url: str,
-              articles: Sequence[Any], lang: str | None = None, **params: Any
-              ) -> Iterable[Feed]:
-        """The Atom feed of ``<setting>_ATOM`` and the RSS one of ``<setting>_RSS``, when set."""
+    def feeds(self, key: str, setting: str, texts: Texts, page_url: str,
+              articles: Sequence[Any], lang: str | None = None, rss_texts: Texts | None = None,
+              **params: Any) -> Iterable[Feed]:
+        """The Atom feed of ``<setting>_ATOM`` and the RSS one of ``<setting>_RSS``, when set.
+
+        ``texts(gettext, site name)`` gives a feed's title and description in a language.
+        """
         entries = tuple(article_entry(a, self.hub) for a in articles[: self.limit])
-        for fmt, suffix in (("atom", ""), ("rss", ":rss")):
-            path = self.hub.urls.feed(f"{setting}_{fmt.upper()}", lang=lang or self.lang,
-                                      **params)
+        lang = lang or self.lang
+        for fmt, suffix, wording in (("atom", "", texts), ("rss", ":rss", rss_texts or
+                                                           partial(as_rss, texts))):
+            path = self.hub.urls.feed(f"{setting}_{fmt.upper()}", lang=lang, **params)
             if path:
-                yield Feed(key + suffix, "blog", f"{self.site} — {title}"
-                           + (" (RSS)" if suffix else ""), about, path, page_url,
-                           lang or self.lang, fmt, entries)
+                titles = feed_texts(self.hub, self.catalogs, wording, lang)
+                yield Feed(key + suffix, "blog", *titles[lang], path, page_url, lang, fmt,
+                           entries, titles)
 
     def all(self) -> Iterable[Feed]:
-        _ = self.catalogs(self.lang).gettext
         blog, urls = self.hub.blog, self.hub.urls
-        yield from self.feeds("all", "FEED_ALL", _("Blog"), _("Every new article, in full."),
-                              urls.url("blog"), blog.articles)
+        yield from self.feeds("all", "FEED_ALL", everything, urls.url("blog"), blog.articles,
+                              rss_texts=everything_rss)
         for lang in blog.languages():
             if lang == self.lang:
                 continue
             translated = [a for a in blog.translations if a.lang == lang]
-            theirs = self.catalogs(lang).gettext
-            yield from self.feeds(f"all:{lang}", "TRANSLATION_FEED", theirs("Blog"),
-                                  theirs("Every new article, in full."),
+            yield from self.feeds(f"all:{lang}", "TRANSLATION_FEED", partial(everything_in, lang),
                                   urls.url("blog", lang=lang), translated, lang=lang)
 
     def taxonomies(self) -> Iterable[Feed]:
-        _ = self.catalogs(self.lang).gettext
         articles = self.hub.blog.articles
         categories = {a.category.slug: a.category for a in articles
                       if getattr(a, "category", None)}
         for slug, category in sorted(categories.items()):
-            name = {"name": category.name}
             yield from self.feeds(f"category:{slug}", "CATEGORY_FEED",
-                                  _("Category: %(name)s") % name,
-                                  _("New articles in the category %(name)s.") % name,
-                                  category.url, [a for a in articles
-                                                 if getattr(a, "category", None) == category],
-                                  slug=slug)
+                                  partial(in_category, category.name), category.url,
+                                  [a for a in articles
+                                   if getattr(a, "category", None) == category], slug=slug)
         tags = {t.slug: t for a in articles for t in getattr(a, "tags", None) or []}
         for slug, tag in sorted(tags.items()):
-            name = {"name": tag.name}
-            yield from self.feeds(f"tag:{slug}", "TAG_FEED", _("Tag: %(name)s") % name,
-                                  _("New articles tagged %(name)s.") % name, tag.url,
+            yield from self.feeds(f"tag:{slug}", "TAG_FEED", partial(tagged, tag.name), tag.url,
                                   [a for a in articles if tag in (getattr(a, "tags", None) or [])],
                                   slug=slug)
 
     def series_and_authors(self) -> Iterable[Feed]:
-        _ = self.catalogs(self.lang).gettext
         hub = self.hub
         for slug, series in hub.blog.series.items():
-            yield from self.feeds(f"series:{slug}", "SERIES_FEED", series.title,
-                                  series.description or _("Each new article of the series "
-                                                          "%(title)s.") % {"title": series.title},
+            yield from self.feeds(f"series:{slug}", "SERIES_FEED", partial(in_series, series),
                                   hub.urls.url("blog"), hub.blog.in_series(slug), slug=slug)
         # bylines name only who may be named: members who consented, and other people
         authors = {str(a.slug): a for article in hub.blog.articles
@@ -125,10 +119,51 @@ class BlogFeeds:
         for slug, author in sorted(authors.items()):
             written = [a for a in hub.blog.articles if slug in
                        {str(getattr(x, "slug", x)) for x in getattr(a, "authors", None) or []}]
-            name = {"name": author.name}
-            yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", _("Articles by %(name)s") % name,
-                                  _("New articles by %(name)s.") % name, author.url, written,
-                                  slug=slug)
+            yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", partial(by_author, author.name),
+                                  author.url, written, slug=slug)
+
+
+# Each feed's (title, description) from a language's gettext and the site's name in it.
+
+def as_rss(texts: Texts, _: Gettext, site: str) -> tuple[str, str]:
+    """The RSS twin of a feed: the same title, said to be RSS."""
+    title, about = texts(_, site)
+    return f"{title} (RSS)", about
+
+
+def everything(_: Gettext, site: str) -> tuple[str, str]:
+    return titled(site, _("Blog")), _("Every new article, in full.")
+
+
+def everything_rss(_: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Blog") + " (RSS)"),
+            _("The same articles, for readers that only know RSS."))
+
+
+def everything_in(lang: str, _: Gettext, site: str) -> tuple[str, str]:
+    """The articles in ``lang``: "Blog (English)", whatever the page's language."""
+    return (titled(site, _("Blog") + f" ({language_name(lang, lang)})"),
+            _("Every new article, in full."))
+
+
+def in_category(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Category: %(name)s") % {"name": name}),
+            _("New articles in the category %(name)s.") % {"name": name})
+
+
+def tagged(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Tag: %(name)s") % {"name": name}),
+            _("New articles tagged %(name)s.") % {"name": name})
+
+
+def in_series(series: Series, _: Gettext, site: str) -> tuple[str, str]:
+    return titled(site, series.title), series.description or (
+        _("Each new article of the series %(title)s.") % {"title": series.title})
+
+
+def by_author(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Articles by %(name)s") % {"name": name}),
+            _("New articles by %(name)s.") % {"name": name})
 
 
 def blog_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> list[Feed]:

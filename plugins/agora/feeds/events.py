@@ -10,19 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from markupsafe import escape
 
 from agora.clock import aware
-from agora.core.i18n import format_moment
+from agora.core.i18n import format_when
 from agora.events import describe_zone
 from agora.events.ics import display_title, event_text
 from agora.events.view import Occurrence
-from agora.feeds.model import Catalogs, Entry, Feed
-from agora.hub import Hub
+from agora.feeds.model import Catalogs, Entry, Feed, Texts, feed_texts, titled
+from agora.hub import Hub, translated
 
 Gettext = Callable[[str], str]
+
+
+def when(start: datetime, lang: str) -> str:
+    """"jeudi 3 décembre 2026, 18:00": a session's start on the event's own clock."""
+    return format_when(start, lang, "full")
 
 
 def last_change(event: Any) -> datetime:
@@ -37,18 +43,21 @@ def occurrence_html(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) -> 
     event, urls = item.event, hub.urls
     place = (gettext("online") if event.effective_attendance == "online"
              else event.place_line or gettext(event.effective_attendance))
+    when_label, where_label = escape(gettext("When")), escape(gettext("Where"))
+    page_label = escape(gettext("Event page"))
+    calendar_label = escape(gettext("Add to my calendar"))
     lines = [
-        f"<p><strong>{escape(gettext('When'))}</strong> {escape(format_moment(item.start, lang))} "
+        f"<p><strong>{when_label}</strong> {escape(when(item.start, lang))} "
         f"({escape(describe_zone(item.start, lang))})</p>",
-        f"<p><strong>{escape(gettext('Where'))}</strong> {escape(place)}</p>",
+        f"<p><strong>{where_label}</strong> {escape(place)}</p>",
     ]
     about = event_text(event)
     if about:
         lines.append(f"<p>{escape(about)}</p>")
     lines.append(f'<p><a href="{escape(urls.absolute(event.url))}">'
-                 f"{escape(gettext('Event page'))}</a> · "
+                 f"{page_label}</a> · "
                  f'<a href="{escape(urls.absolute(event.ics_url))}">'
-                 f"{escape(gettext('Add to my calendar'))}</a></p>")
+                 f"{calendar_label}</a></p>")
     return "\n".join(lines)
 
 
@@ -58,8 +67,9 @@ def occurrence_entry(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) ->
     announced = event.metadata.get("date")
     published = aware(event.date, event.tz) if isinstance(announced, datetime) else changed
     return Entry(
-        id=urls.identity(event.url),
-        title=f"{display_title(event, gettext)} — {format_moment(item.start, lang)}",
+        # an event nobody translated, in another language's feed: an entry of its own
+        id=urls.identity(event.url) + ("" if event.lang == lang else f"#{lang}"),
+        title=f"{display_title(event, gettext)} — {when(item.start, lang)}",
         url=urls.absolute(event.url),
         published=published,
         updated=changed,
@@ -70,27 +80,57 @@ def occurrence_entry(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) ->
 
 
 def events_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> Iterable[Feed]:
+    """What is coming (one feed per language of the site: translated events, dates and
+    labels in that language) and the calendars (one each: a calendar application shows
+    dates its own way)."""
     events, urls = hub.events, hub.urls
     if events is None:
         return
-    lang = urls.default_lang
-    _ = catalogs(lang).gettext
-    site = str(urls.settings.get("SITENAME") or "")
-    path = urls.feed("EVENTS_FEED_ATOM")
-    if path:
-        entries = tuple(occurrence_entry(o, hub, _, lang) for o in events.upcoming[:limit])
-        yield Feed("events", "events", f"{site} — {_('Upcoming events')}",
-                   _("What is coming, soonest first; an entry changes when plans do."), path,
-                   urls.url("events"), lang, "atom", entries)
-    yield Feed("calendar", "events", f"{site} — {_('Events')}",
-               _("Every event in your calendar application, kept up to date."),
-               events.calendar_url, urls.url("events"), lang, "ics")
+    default = urls.default_lang
+    for lang in hub.languages:
+        path = urls.feed("EVENTS_FEED_ATOM", for_lang=lang)
+        if not path:
+            break
+        _ = catalogs(lang).gettext
+        upcoming = translated(events.upcoming[:limit], lang) if lang != default else (
+            events.upcoming[:limit])
+        entries = tuple(occurrence_entry(o, hub, _, lang) for o in upcoming)
+        titles = feed_texts(hub, catalogs, upcoming_texts, lang)
+        yield Feed("events" if lang == default else f"events:{lang}", "events", *titles[lang],
+                   path, urls.url("events", lang=lang), lang, "atom", entries, titles)
+    for key, path, page, texts in calendars(hub):
+        titles = feed_texts(hub, catalogs, texts, default)
+        yield Feed(key, "events", *titles[default], path, page, default, "ics", (), titles)
+
+
+def upcoming_texts(_: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Upcoming events")),
+            _("What is coming, soonest first; an entry changes when plans do."))
+
+
+def calendars(hub: Hub) -> Iterable[tuple[str, str, str, Texts]]:
+    """(key, path, page, texts) of each calendar: everything, each format, each theme."""
+    events, urls = hub.events, hub.urls
+    assert events is not None
+    yield "calendar", events.calendar_url, urls.url("events"), every_event
     for info in events.formats:
-        yield Feed(f"calendar:format:{info.name}", "events",
-                   f"{site} — {_('Events')} : {_(info.name)}",
-                   _("Only the events of this format, in your calendar application."),
-                   info.ics_url, info.url, lang, "ics")
+        yield (f"calendar:format:{info.name}", info.ics_url, info.url,
+               partial(events_of_format, info.name))
     for tag in events.tags:
-        yield Feed(f"calendar:tag:{tag.name}", "events", f"{site} — {_('Events')} : {tag.name}",
-                   _("Only the events on this theme, in your calendar application."),
-                   tag.ics_url, urls.url("events"), lang, "ics")
+        yield (f"calendar:tag:{tag.name}", tag.ics_url, urls.url("events"),
+               partial(events_on_theme, tag.name))
+
+
+def every_event(_: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Events")),
+            _("Every event in your calendar application, kept up to date."))
+
+
+def events_of_format(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Events: %(name)s") % {"name": _(name)}),
+            _("Only the events of this format, in your calendar application."))
+
+
+def events_on_theme(name: str, _: Gettext, site: str) -> tuple[str, str]:
+    return (titled(site, _("Events: %(name)s") % {"name": name}),
+            _("Only the events on this theme, in your calendar application."))

@@ -10,13 +10,28 @@ and calendar of the build, for the ``<link rel="alternate">`` of each page, the
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 #: The theme's translations by language (see :func:`agora.core.i18n.catalogs_for`).
 Catalogs = Callable[[str], gettext.NullTranslations]
+#: (title, description) of a feed, from a language's gettext and the site's name in it.
+#: Call gettext outside f-strings, so that Babel's extraction sees the message.
+Texts = Callable[[Callable[[str], str], str], tuple[str, str]]
+
+
+def titled(site: str, title: str) -> str:
+    """A feed's title: "<site name> — <title>" (``title`` already translated)."""
+    return f"{site} — {title}" if site else title
+
+
+def feed_texts(hub: Any, catalogs: Catalogs, texts: Texts, lang: str
+               ) -> dict[str, tuple[str, str]]:
+    """A feed's (title, description) in each language of the site and in its own, ``lang``."""
+    return {each: texts(catalogs(each).gettext, hub.options.site_name(hub.urls.settings, each))
+            for each in dict.fromkeys([lang, *hub.languages])}
 MIME = {"atom": "application/atom+xml", "rss": "application/rss+xml", "ics": "text/calendar"}
 
 
@@ -58,10 +73,20 @@ class Feed:
     lang: str
     format: str = "atom"  # atom, rss or ics
     entries: tuple[Entry, ...] = ()
+    #: (title, description) in each language of the site, for the pages in that language
+    #: (the feed itself is written in ``lang``)
+    titles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def mime(self) -> str:
         return MIME[self.format]
+
+    def in_language(self, lang: str) -> Feed:
+        """The feed as pages in ``lang`` name and describe it."""
+        found = self.titles.get(lang)
+        if found is None or found == (self.title, self.description):
+            return self
+        return replace(self, title=found[0], description=found[1])
 
     @property
     def updated(self) -> datetime | None:
@@ -74,12 +99,23 @@ class FeedsView:
 
     feeds: list[Feed] = field(default_factory=list)
     default_lang: str = "en"
+    #: The language of the pages this view is for ("": the default language)
+    lang: str = ""
 
     def __post_init__(self) -> None:
         self._by_key = {f.key: f for f in self.feeds}
 
     def named(self, key: str) -> Feed | None:
+        """The feed ``key``; on pages in another language, its ``<key>:<lang>`` version first."""
+        if self.lang and self.lang != self.default_lang:
+            found = self._by_key.get(f"{key}:{self.lang}")
+            if found is not None:
+                return found
         return self._by_key.get(key)
+
+    def in_language(self, lang: str) -> FeedsView:
+        """The same feeds, titled for pages in ``lang``, their own versions in ``lang`` first."""
+        return FeedsView([f.in_language(lang) for f in self.feeds], self.default_lang, lang)
 
     def site(self, lang: str | None = None) -> list[Feed]:
         """The blog's main feeds in ``lang`` (Atom first, then RSS)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from agora.feeds.model import Catalogs, Entry, Feed
+from agora.feeds.model import Catalogs, Entry, Feed, feed_texts, titled
 from agora.feeds.render import absolute_html
 from agora.hub import Hub
 
@@ -20,8 +20,6 @@ def newsletter_feeds(hub: Hub, catalogs: Catalogs, limit: int
     if not path:
         return
     lang = urls.default_lang
-    _ = catalogs(lang).gettext
-    site = str(urls.settings.get("SITENAME") or "")
     issues = hub.newsletter.issues if hub.newsletter is not None else []
     entries = []
     for issue in issues[:limit]:
@@ -31,6 +29,7 @@ def newsletter_feeds(hub: Hub, catalogs: Catalogs, limit: int
                              published=issue.published, updated=issue.published,
                              content_html=absolute_html(edition.web_html, page),
                              summary=edition.preheader, lang=lang))
-    yield Feed("newsletter", "newsletter", f"{site} — {_('Newsletter')}",
-               _("Each issue of the newsletter, in full."), path, urls.url("newsletter"), lang,
-               "atom", tuple(entries))
+    titles = feed_texts(hub, catalogs, lambda _, site: (
+        titled(site, _("Newsletter")), _("Each issue of the newsletter, in full.")), lang)
+    yield Feed("newsletter", "newsletter", *titles[lang], path, urls.url("newsletter"), lang,
+               "atom", tuple(entries), titles)

@@ -25,7 +25,8 @@ from agora.content.generator import ContentTypeGenerator
 from agora.content.reader import display_path
 from agora.content.schema import known_keys
 from agora.content.types import Series
-from agora.hub import Hub
+from agora.core.pages import write_in_languages
+from agora.hub import Hub, translated
 from agora.members import recognition
 from agora.members.avatars import avatar_image, cache_folder, write_avatar
 from agora.members.checks import reconfirmation, reconfirmation_problem
@@ -33,7 +34,7 @@ from agora.members.model import Member
 from agora.members.view import MembersView
 from agora.settings import options
 from agora.state import build_state, report
-from agora.urls import ForumUrls, urls_of
+from agora.urls import ForumUrls
 
 logger = logging.getLogger(__name__)
 
@@ -162,9 +163,10 @@ class MembersGenerator(ContentTypeGenerator):
         forum_urls = ForumUrls(hub.forum.url if hub.forum is not None
                                else options(self.settings).forum_url)
         for member in [*self.items, *self.translations, *self.hidden_items]:
-            member.articles = by_author.get(member.slug, [])
-            member.spotlights = spotlights.get(member.slug, [])
-            hosted = by_event.get(member.slug, [])
+            # a translated profile lists what it shows in its own language where it can
+            member.articles = translated(by_author.get(member.slug, []), member.lang)
+            member.spotlights = translated(spotlights.get(member.slug, []), member.lang)
+            hosted = translated(by_event.get(member.slug, []), member.lang)
             member.upcoming_events = [e for e in hosted if not is_over(e, hub.now)]
             member.past_events = sorted((e for e in hosted if is_over(e, hub.now)),
                                         key=lambda e: e.start, reverse=True)
@@ -195,11 +197,8 @@ class MembersGenerator(ContentTypeGenerator):
             written.add(image.files[0][1])
 
     def write_listings(self, writer: Any) -> None:
-        urls = urls_of(self.settings)
-        url = urls.url("members")
-        writer.write_file(urls.save_as("members"), self.get_template("agora/members"),
-                          self.context, relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                          page_url=url, lang=self.settings["DEFAULT_LANG"])
+        """The directory, in each language of the site (translated profiles where they exist)."""
+        write_in_languages(self, writer, "agora/members", "members")
 
 
 def link_members(generators: list[Any]) -> None:

@@ -10,7 +10,7 @@ too. An issue kept by ``agora newsletter build`` (JSON in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,12 +24,6 @@ from agora.newsletter.model import EditionData, IssueData, Section, from_json, h
 from agora.newsletter.schedule import issue_dates, period
 from agora.newsletter.sections import BUILDERS, IssueContext
 from agora.newsletter.sections.context import plain
-
-SUMMARY = {  # what the preheader counts: section -> (singular, plural) message ids
-    "articles": ("%(num)s new article", "%(num)s new articles"),
-    "events": ("%(num)s event coming up", "%(num)s events coming up"),
-    "forum": ("%(num)s lively discussion", "%(num)s lively discussions"),
-}
 
 
 @dataclass(frozen=True)
@@ -59,9 +53,17 @@ def default_subject(context: IssueContext, number: int) -> str:
 
 
 def preheader(sections: list[Section], context: IssueContext) -> str:
-    parts = [context.plural(*SUMMARY[s.name], len(s.items)) for s in sections
-             if s.name in SUMMARY and s.items]
-    return " · ".join(parts)
+    """"3 nouveaux articles · 2 événements à venir": what the issue holds, in one line."""
+    count = {s.name: len(s.items) for s in sections}
+    ngettext = context.catalog.ngettext
+    phrases: dict[str, Callable[[int], str]] = {
+        "articles": lambda n: ngettext("%(num)s new article", "%(num)s new articles", n),
+        "events": lambda n: ngettext("%(num)s event coming up", "%(num)s events coming up", n),
+        "forum": lambda n: ngettext("%(num)s lively discussion", "%(num)s lively discussions",
+                                    n),
+    }
+    return " · ".join(phrase(count[name]) % {"num": count[name]}
+                      for name, phrase in phrases.items() if count.get(name))
 
 
 def edition(hub: Hub, lang: str, window: tuple[date, datetime, datetime], number: int,

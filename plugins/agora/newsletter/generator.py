@@ -12,6 +12,7 @@ import css_inline
 from agora.content.generator import ContentTypeGenerator
 from agora.content.reader import display_path
 from agora.core.i18n import catalogs_for
+from agora.core.pages import write_in_languages
 from agora.newsletter.assemble import due_issues, kept_issues, midnight
 from agora.newsletter.intro import Intro
 from agora.newsletter.issue_files import FORMAT as ISSUE_FILE_FORMAT
@@ -44,32 +45,18 @@ class NewsletterGenerator(ContentTypeGenerator):
         state = build_state(self.settings)
         if state is None or state.hub.newsletter is None:
             return
-        urls = state.urls
-        for lang in self.languages(state):
-            self.write_page(writer, "agora/newsletter", urls.save_as("newsletter", lang=lang),
-                            urls.url("newsletter", lang=lang), lang)
+        write_in_languages(self, writer, "agora/newsletter", "newsletter")
         for issue in state.hub.newsletter.issues:
             self.write_issue(writer, issue, state)
 
-    def languages(self, state: BuildState) -> list[str]:
-        issues = state.hub.newsletter.issues if state.hub.newsletter else []
-        found = {lang for issue in issues for lang in issue.editions}
-        default = state.urls.default_lang
-        return [default, *sorted(found - {default})]
-
-    def write_page(self, writer: Any, template: str, save_as: str, url: str, lang: str,
-                   **variables: Any) -> None:
-        writer.write_file(save_as, self.get_template(template), self.context,
-                          relative_urls=self.settings["RELATIVE_URLS"], url=url,
-                          page_url=url, lang=lang, **variables)
-
     def write_issue(self, writer: Any, issue: Issue, state: BuildState) -> None:
         urls, data = state.urls, issue.data
+        write_in_languages(self, writer, "agora/newsletter_issue", "newsletter_issue",
+                           params={"slug": data.id}, languages=tuple(data.editions),
+                           variables=lambda hub: {"issue": data,
+                                                  "edition": data.edition(hub.lang or None)})
         for lang, edition in data.editions.items():
             web_url = urls.absolute(issue.edition(lang).url)
-            self.write_page(writer, "agora/newsletter_issue",
-                            urls.save_as("newsletter_issue", lang=lang, slug=data.id),
-                            issue.edition(lang).url, lang, issue=data, edition=edition)
             html = self.get_template("agora/newsletter_email").render(
                 {**self.context, "issue": data, "edition": edition, "lang": lang,
                  "web_url": web_url})

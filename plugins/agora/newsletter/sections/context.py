@@ -12,12 +12,19 @@ from markupsafe import Markup
 
 from agora.hub import Hub
 
+
+def N_(message: str) -> str:
+    """Mark a message id for extraction (Babel looks for this name); it is translated where
+    it is shown."""
+    return message
+
+
 #: Section titles (English message ids; AGORA_NEWSLETTER_SECTIONS may replace them).
 TITLES: Mapping[str, str] = {
-    "intro": "Editorial", "articles": "New on the blog", "events": "Coming up",
-    "forum": "Hot on the forum", "feedback": "You said, we did",
-    "spotlight": "Member spotlight", "members": "Welcome and anniversaries",
-    "charter": "Our charter",
+    "intro": N_("Editorial"), "articles": N_("New on the blog"), "events": N_("Coming up"),
+    "forum": N_("Hot on the forum"), "feedback": N_("You said, we did"),
+    "spotlight": N_("Member spotlight"), "members": N_("Welcome and anniversaries"),
+    "charter": N_("Our charter"),
 }
 
 

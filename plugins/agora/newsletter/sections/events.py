@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from agora.core.i18n import format_moment
+from agora.core.i18n import format_when
 from agora.events.ics import add_to_calendar_links, display_title
 from agora.events.view import Occurrence
 from agora.newsletter.model import Item, Link, Section
@@ -21,14 +21,15 @@ def item(sessions: list[Occurrence], context: IssueContext) -> Item:
     urls = context.hub.urls
     calendars = add_to_calendar_links(event, first.start, first.end, urls.settings,
                                       context.catalog.gettext)
-    later = ", ".join(format_moment(s.start, context.lang) for s in sessions[1:MORE_SESSIONS + 1])
+    later = ", ".join(format_when(s.start, context.lang, "full")
+                      for s in sessions[1:MORE_SESSIONS + 1])
     place = (context._("online") if event.effective_attendance == "online"
              else event.place_line)
     return Item(
         title=display_title(event, context.catalog.gettext),
         url=context.absolute(event.url),
         text=plain(getattr(event, "summary", "")),
-        when=format_moment(first.start, context.lang)
+        when=format_when(first.start, context.lang, "full")
         + (" — " + context._("then %(dates)s", dates=later) if later else ""),
         meta=" · ".join(p for p in (context._(event.format), place) if p),
         links=(Link(context._("Add to my calendar"), context.absolute(event.ics_url)),
