@@ -36,3 +36,6 @@ AGORA_NEWSLETTER_FEEDBACK_CATEGORY = "idees-retours"
 
 # Previews rebuild fast: reuse parsed content from the previous build.
 LOAD_CONTENT_CACHE = True
+# Local builds are previews (make html, make serve, the pull-request preview): drafts
+# and scheduled posts are written at their drafts/ URL with a "not published yet" banner.
+AGORA_PREVIEW = True

@@ -23,6 +23,7 @@ LOAD_CONTENT_CACHE = False
 AGORA_STRICT = True
 
 # Drafts and scheduled posts are previewed locally, never published.
+AGORA_PREVIEW = False
 DRAFT_SAVE_AS = ""
 DRAFT_LANG_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""

@@ -153,7 +153,10 @@ def test_agora_check_shows_the_suggestion(site, tmp_path):
         f"AGORA_FORUM_SNAPSHOT_DIR = {str(REPO / 'data' / 'forum')!r}\n", encoding="utf-8")
     result = subprocess.run([sys.executable, "-m", "agora.cli", "check", "-s", str(settings)],
                             capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert "note: content/articles/typo.md: author: a member's slug" in result.stdout
+    lines = result.stdout.splitlines()
+    assert "content/articles/typo.md" in lines  # grouped by file, the note under it
+    note = lines[lines.index("content/articles/typo.md") + 1]
+    assert note.startswith("  line ") and ": note: author: a member's slug" in note
     assert "(did you mean camille-roux?)" in result.stdout
     assert "marc-petit" not in result.stdout.replace("content/members/marc-petit.md", "")
 

@@ -47,15 +47,19 @@ def test_help_everywhere(command):
 def test_check_reports_file_and_field_and_exits_1(hub_copy):
     result = run("check", cwd=hub_copy)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert ('error: content/events/ama.md: start: expected ISO date-time like 2026-12-03T18:00, '
-            'found "3 décembre"') in result.stdout
+    # grouped by file, each problem with the line of its field
+    lines = result.stdout.splitlines()
+    assert "content/events/ama.md" in lines
+    assert lines[lines.index("content/events/ama.md") + 1] == (
+        '  line 3: error: start: expected ISO date-time like 2026-12-03T18:00, '
+        'found "3 décembre"')
 
 
 def test_check_github_format_annotates_the_file(hub_copy):
     result = run("check", "--format", "github", cwd=hub_copy)
     assert result.returncode == 1
-    assert "::error file=content/events/ama.md,title=agora check::start: expected ISO" in \
-        result.stdout
+    assert ("::error file=content/events/ama.md,line=3,title=agora check%3A start::start: "
+            "expected ISO") in result.stdout
 
 
 def test_check_on_the_demo_is_clean_even_strict():

@@ -7,13 +7,11 @@ touch the network; everything else works offline.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-import tempfile
 from collections.abc import Sequence
 from typing import Any
 
-from agora.command import load_settings
+from agora.editors.check import add_arguments as add_check_arguments
 from agora.state import BuildState, build_state
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -31,73 +29,6 @@ def run_build(settings: dict[str, Any]) -> BuildState:
     return state
 
 
-# --- agora check --------------------------------------------------------------
-
-def cmd_check(args: argparse.Namespace) -> int:
-    """Validate every content file by building the site into a throw-away folder."""
-    quiet = logging.getLogger()
-    previous_level = quiet.level
-    quiet.setLevel(logging.WARNING)
-    # Problems are printed below, once, in the chosen format: silence the default handler.
-    logging.lastResort = logging.NullHandler()
-    with tempfile.TemporaryDirectory(prefix="agora-check-") as output:
-        settings = load_settings(args.settings, OUTPUT_PATH=output, AGORA_STRICT=False,
-                                 LOAD_CONTENT_CACHE=False, CACHE_CONTENT=False,
-                                 DELETE_OUTPUT_DIRECTORY=False)
-        try:
-            state = run_build(settings)
-        except Exception as exc:  # a broken setting or template: report it, exit non-zero
-            print(f"agora check: the build failed: {exc}", file=sys.stderr)
-            return EXIT_PROBLEMS
-        finally:
-            quiet.setLevel(previous_level)
-    errors, warnings = state.errors, state.warnings
-    print_problems(state, args.format)
-    print_notes(state, settings, args.format)
-    if args.verbose:
-        print_unknown_fields(state)
-    failed = bool(errors) or (args.strict and bool(warnings))
-    summary = (f"agora check: {len(errors)} error(s), {len(warnings)} warning(s) "
-               f"in {sum(state.counts.values())} published items")
-    print(summary, file=sys.stderr)
-    return EXIT_PROBLEMS if failed else EXIT_OK
-
-
-def print_problems(state: BuildState, output_format: str) -> None:
-    """Errors, then warnings: Agora's own with their file, Pelican's as it logged them."""
-    errors = state.errors
-    structured = {str(p): p for p in state.problems.problems}
-    for message in errors + state.warnings:
-        item = structured.get(message)
-        is_error = message in errors
-        if output_format == "github":
-            if item is not None:
-                print(item.github())
-            else:
-                print(f"::{'error' if is_error else 'warning'} title=agora check::{message}")
-        else:
-            print(f"{'error' if is_error else 'warning'}: {message}")
-
-
-def print_notes(state: BuildState, settings: dict[str, Any], output_format: str) -> None:
-    """Suggestions: worth an editor's eye, never a failure, never written to ``output/``."""
-    from agora.content.schema import content_model  # noqa: PLC0415 - keep --help fast
-
-    notes = [p for p in state.problems.problems if p.severity == "note"]
-    for check in content_model(settings).site_checks:
-        notes += [item for item in check(settings) if item.severity == "note"]
-    for item in notes:
-        print(item.github() if output_format == "github" else f"note: {item}")
-
-
-def print_unknown_fields(state: BuildState) -> None:
-    """``--verbose``: every file using each field no schema knows."""
-    for name, files in (state.report.get("unknown_fields") or {}).items():
-        print(f"unknown field {name} ({len(files)} file{'s' if len(files) > 1 else ''}):")
-        for path in files:
-            print(f"  {path}")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="agora",
@@ -110,17 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check", help="validate all content (exit 0 clean, 1 on errors)",
         description="Validate every content file: front matter against the content model, "
-                    "cross-references (members, series), and every warning a build would give. "
-                    "Exit 0 when clean, 1 on errors (or on warnings with --strict).",
+                    "cross-references (members, series), and every warning a build would give, "
+                    "grouped by file with the line of each field. Exit 0 when clean, 1 on "
+                    "errors (or on warnings with --strict).",
     )
-    check.add_argument("--settings", "-s", default="pelicanconf.py",
-                       help="Pelican settings file (default: pelicanconf.py)")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    check.add_argument("--format", choices=("text", "github"), default="text",
-                       help="text for people, github for pull-request annotations")
-    check.add_argument("--verbose", "-v", action="store_true",
-                       help="also list every file using each field no schema knows")
-    check.set_defaults(handler=cmd_check)
+    add_check_arguments(check)
 
     for register in _extra_commands():
         register(commands)
@@ -130,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Any]:
     """Subcommands with their own module (adopt, forum sync, ...), imported lazily."""
     registrars = []
-    for module_name in ("agora.adopt.command", "agora.forum.cli", "agora.newsletter.cli"):
+    for module_name in ("agora.editors.scaffold", "agora.editors.calendar", "agora.adopt.command",
+                        "agora.forum.cli", "agora.newsletter.cli"):
         try:
             module = __import__(module_name, fromlist=["register_command"])
         except ImportError:

@@ -90,11 +90,17 @@ def _newest_first(items: Iterable[Any]) -> list[Any]:
 
 @dataclass
 class BlogView:
-    """Published articles of the build (scheduled posts are not among them)."""
+    """Published articles of the build (scheduled posts are not among them).
+
+    ``unpublished`` holds the drafts and the scheduled posts (``scheduled`` is
+    true on those waiting for their date), in every language: only the
+    editorial calendar and preview pages read them, never a public page.
+    """
 
     articles: list[Any] = field(default_factory=list)  # default language, newest first
     translations: list[Any] = field(default_factory=list)
     series: dict[str, Series] = field(default_factory=dict)
+    unpublished: list[Any] = field(default_factory=list)
 
     def latest(self, count: int) -> list[Any]:
         return self.articles[: max(0, count)]

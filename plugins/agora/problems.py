@@ -40,22 +40,42 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        message = f"{where}: {self.field}: {self.expected}"
+        # a problem of the whole build has neither path nor field
+        message = ": ".join(part for part in (where, self.field, self.expected) if part)
         if self.found:
             message += f", found {self.found}"
         return message
 
-    def github(self) -> str:
-        """GitHub Actions workflow-command form, so problems annotate the pull request."""
+    def github(self, *, in_file: bool = True) -> str:
+        """GitHub Actions workflow-command form, so problems annotate the pull request.
+
+        The annotation sits on the file's line; ``in_file=False`` (a problem of the
+        whole build, or of a folder) annotates the run instead, the path in its text.
+        """
         kind = {"error": "error", "note": "notice"}.get(self.severity, "warning")
-        line = f",line={self.line}" if self.line else ""
-        text = f"{self.field}: {self.expected}" + (f", found {self.found}" if self.found else "")
-        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{kind} file={self.path}{line},title=agora check::{text}"
+        text = f"{self.field}: {self.expected}" if self.field else self.expected
+        text += f", found {self.found}" if self.found else ""
+        properties = []
+        if in_file and self.path:
+            properties.append(("file", self.path))
+            if self.line:
+                properties.append(("line", str(self.line)))
+        elif self.path:
+            text = f"{self.path}: {text}"
+        properties.append(("title", f"agora check: {self.field}" if self.field
+                           else "agora check"))
+        listed = ",".join(f"{name}={_escape(value, True)}" for name, value in properties)
+        return f"::{kind} {listed}::{_escape(text, False)}"
 
     def log(self) -> None:
         {"error": logger.error, "note": logger.info}.get(self.severity, logger.warning)(
             "%s", self)
+
+
+def _escape(text: str, is_property: bool) -> str:
+    """Escape a workflow command's message or property as GitHub's toolkit does."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 def problem(path: str, field_name: str, expected: str, found: Any = None, **kw: Any) -> Problem:

@@ -199,6 +199,12 @@ class Options:
     strict: bool = setting(
         False, _boolean,
         "Fail the build (non-zero exit) on any content error instead of leaving pages out.")
+    preview: bool = setting(
+        False, _boolean,
+        "A preview build for editors (pelicanconf.py: make html, make serve, pull-request "
+        "previews): every page of a draft or of a post scheduled after now carries a "
+        "\"Preview — not published yet\" banner. Production (publishconf.py) leaves it off "
+        "and writes no draft (DRAFT_*SAVE_AS empty).")
     unknown_fields: str = setting(
         "warning", _one_of("warning", "error", "ignore"),
         "How to report front-matter fields no schema knows: warning (one summary per "

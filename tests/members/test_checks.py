@@ -83,8 +83,9 @@ def test_agora_check_flags_a_stale_profile(tmp_path):
     result = subprocess.run([sys.executable, "-m", "agora.cli", "check"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 0, result.stdout + result.stderr  # warnings only
-    assert ("warning: content/members/stale-sam.md: reconfirmed: expected a reconfirmation "
-            "within the last 12 months") in result.stdout
+    # grouped by file: the warning under the profile's path, with the field's line
+    assert ("content/members/stale-sam.md\n  line 7: warning: reconfirmed: expected a "
+            "reconfirmation within the last 12 months") in result.stdout
     strict = subprocess.run([sys.executable, "-m", "agora.cli", "check", "--strict"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=120, env=env)
     assert strict.returncode == 1

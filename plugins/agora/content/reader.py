@@ -219,7 +219,8 @@ class AgoraMarkdownReader(SchemaMetadata, MarkdownReader):
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None  # +1 for the opening ---
-            what = getattr(exc, "problem", None) or "unreadable YAML"
+            # PyYAML says "found unexpected end of stream": the message adds its own "found"
+            what = (getattr(exc, "problem", None) or "unreadable YAML").removeprefix("found ")
             report_or_raise([problem(shown, "front matter",
                                      "expected valid YAML between --- lines",
                                      found_text=what, line=line)], self.settings)

@@ -112,6 +112,7 @@ class Schema:
         """
         clean: dict[str, Any] = {}
         problems: list[Problem] = []
+        invalid: set[str] = set()  # reported as invalid: not "missing" too
         reported = set(self.unknown_fields(metadata, declared)) if unknown != "ignore" else set()
         for name, raw in metadata.items():
             spec = self.spec(name)
@@ -129,13 +130,14 @@ class Schema:
             except f.Invalid as exc:
                 problems.append(problem(path, name, f"expected {exc.expected}",
                                         raw if exc.found is ... else exc.found))
+                invalid.add(name)
                 continue
             advice = spec.advise(raw) if spec.advise is not None else None
             if advice:
                 problems.append(problem(path, name, f"Agora suggests {advice}", raw,
                                         severity="note"))
         for name, spec in self.fields.items():
-            if spec.required and name not in clean:
+            if spec.required and name not in clean and name not in invalid:
                 problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
                                         if spec.help else f"expected {spec.kind}",
                                         found_text="nothing (the field is required)"))

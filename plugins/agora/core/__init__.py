@@ -144,6 +144,7 @@ def publish_blog(generator: Any) -> None:
     blog.articles = list(generator.articles)
     blog.translations = list(generator.translations)
     blog.series = load_series(generator.settings)
+    blog.unpublished = [*generator.drafts, *generator.drafts_translations]
 
 
 def complete_hub(generators: list[Any]) -> None:
