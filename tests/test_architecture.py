@@ -111,3 +111,14 @@ def test_no_function_is_longer_than_80_lines():
                 if length > 80:
                     long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({length})")
     assert long == []
+
+
+def test_no_merge_conflict_is_left_in_the_sources():
+    marker = re.compile(r"^(<{7} |>{7} |={7}$)", re.MULTILINE)
+    kinds = ("*.py", "*.md", "*.html", "*.po", "*.css", "*.js", "*.yml", "*.toml", "Makefile")
+    skipped = {".venv", ".cache", "output", "node_modules", ".git"}
+    offenders = [str(path.relative_to(REPO))
+                 for kind in kinds for path in REPO.rglob(kind)
+                 if not skipped & set(path.relative_to(REPO).parts)
+                 and marker.search(path.read_text(encoding="utf-8", errors="replace"))]
+    assert offenders == []
