@@ -183,6 +183,7 @@ PLUGINS = [
     "agora.feeds",  # after the capabilities whose content it syndicates
     "agora.incremental",  # previews re-render only the pages an edit changed
     "agora.prefetch",  # content files are parsed on every core
+    "agora.render",  # pages are rendered and written on every core
 ]
 
 CACHE_CONTENT = True

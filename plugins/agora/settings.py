@@ -220,7 +220,7 @@ class Options:
     newsletter: Mapping[str, Any] = setting(
         MappingProxyType({}), _mapping,
         "Newsletter options (subscribe URL, sender); secrets come from the environment.")
-    # build speed (agora.incremental, agora.prefetch)
+    # build speed (agora.incremental, agora.prefetch, agora.render)
     incremental: bool = setting(
         True, _boolean,
         "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
@@ -228,6 +228,10 @@ class Options:
     read_workers: int = setting(
         0, _number(0, 64, integer=True),
         "Processes that parse content files (0: one per CPU, at most 4; 1: serial).")
+    render_workers: int = setting(
+        0, _number(0, 64, integer=True),
+        "Processes that render and write pages once the context is complete (0: one per "
+        "CPU, at most 4; 1: serial).")
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> Options:
