@@ -157,7 +157,8 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight"},
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"permalink": False},
+        # toc's heading ids without its table of contents, which no page shows
+        "agora.headings": {"permalink": False},
     },
     "output_format": "html5",
 }

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
+from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 from pelican.contents import Content, Static
 from pelican.log import LimitLogger
@@ -63,6 +64,7 @@ writing_logger = logging.getLogger("pelican.writers")
 
 #: Below this many pages, forking costs more than it saves.
 MIN_PAGES = 48
+BYTECODE_KEY = "render_bytecode"
 DONE = "done"
 
 
@@ -386,6 +388,38 @@ def _collect(connections: list[Connection], outcomes: dict[int, Outcome]) -> Non
                 outcomes[index] = outcome
 
 
+# --- templates compiled once per build ---------------------------------------------------
+
+class SharedBytecode(BytecodeCache):
+    """Compiled templates shared by the Jinja environments of one build.
+
+    Pelican gives every generator its own environment, so each compiled the
+    same templates again (some 80 compilations, a second or two per build).
+    The environments of one build have the same options; a template's code is
+    reused only for the same name and the same source (Jinja checks its checksum).
+    """
+
+    def __init__(self) -> None:
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.codes.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+
+
+def share_templates(generator: Any) -> None:
+    """``generator_init``: this run's environments share their compiled templates."""
+    state = build_state(generator.settings)
+    env = getattr(generator, "env", None)
+    if state is None or env is None or env.bytecode_cache is not None:
+        return
+    env.bytecode_cache = state.memo.setdefault(BYTECODE_KEY, SharedBytecode())
+
+
 # --- signal receivers -------------------------------------------------------------------
 
 def render_active(settings: Mapping[str, Any]) -> bool:
@@ -414,7 +448,8 @@ def get_writer(pelican: Any) -> type[Writer]:
 
 CAPABILITY = Capability(
     "agora.render",
-    receivers=((signals.all_generators_finalized, render_after_last_generator),
+    receivers=((signals.generator_init, share_templates),
+               (signals.all_generators_finalized, render_after_last_generator),
                (signals.get_writer, get_writer)),
 )
 
