@@ -40,8 +40,9 @@ import multiprocessing
 import os
 import pickle
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from multiprocessing.connection import Connection, wait
 from typing import Any, cast
 
@@ -150,17 +151,26 @@ def expand(settings: Mapping[str, Any], name: str, kwargs: dict[str, Any],
         yield page.save_as, variables
 
 
-def pin_urls(context: Mapping[str, Any]) -> None:
-    """Once the context is complete, each object's URL is final: compute it once.
+def pin_urls(objects: Iterable[Any]) -> None:
+    """Once an object's generator is done, its URL is final: compute it once.
 
     Pelican recomputes ``url`` from the settings and the metadata at every use
     (tens of thousands of times: every listing, link and feed entry).
     ``override_url`` is Pelican's own way to give an object a fixed URL.
     """
-    for obj in (context.get("generated_content") or {}).values():
+    for obj in objects:
         if isinstance(obj, Content) and not isinstance(obj, Static) \
                 and not hasattr(obj, "override_url"):
             obj.override_url = obj.url
+
+
+def pin_article_urls(generator: Any) -> None:
+    """``article_generator_finalized``: articles are scheduled, sorted and classified;
+    the feeds, built next, link every one of them."""
+    if render_active(generator.settings):
+        pin_urls(chain(generator.articles, generator.translations, generator.drafts,
+                       generator.drafts_translations, generator.hidden_articles,
+                       generator.hidden_translations))
 
 
 # --- the writer -------------------------------------------------------------------------
@@ -180,7 +190,7 @@ class AgoraWriter(Writer):
         if not name:
             return
         if not self.pinned and render_active(self.settings):
-            pin_urls(context)
+            pin_urls((context.get("generated_content") or {}).values())
             self.pinned = True
         shown = kwargs.pop("agora_renders", None) or ()
         plan = current_plan(self.settings)
@@ -449,6 +459,7 @@ def get_writer(pelican: Any) -> type[Writer]:
 CAPABILITY = Capability(
     "agora.render",
     receivers=((signals.generator_init, share_templates),
+               (signals.article_generator_finalized, pin_article_urls),
                (signals.all_generators_finalized, render_after_last_generator),
                (signals.get_writer, get_writer)),
 )

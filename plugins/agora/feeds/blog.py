@@ -62,13 +62,22 @@ class BlogFeeds:
         self.limit = limit
         self.site = str(hub.urls.settings.get("SITENAME") or "")
         self.lang = hub.urls.default_lang
+        # an article is in several feeds (all, category, tags, series, author): its entry,
+        # absolute links and all, is made once
+        self.entries: dict[int, Entry] = {}
+
+    def entry(self, article: Any) -> Entry:
+        found = self.entries.get(id(article))
+        if found is None:
+            found = self.entries[id(article)] = article_entry(article, self.hub)
+        return found
 
     def feed(self, key: str, title: str, about: str, path: str | None, page_url: str,
              articles: Sequence[Any], lang: str | None = None, fmt: str = "atom"
              ) -> Feed | None:
         if not path:
             return None
-        entries = tuple(article_entry(a, self.hub) for a in articles[: self.limit])
+        entries = tuple(self.entry(a) for a in articles[: self.limit])
         return Feed(key, "blog", f"{self.site} — {title}", about, path, page_url,
                     lang or self.lang, fmt, entries)
 
@@ -92,21 +101,30 @@ class BlogFeeds:
     def taxonomies(self) -> Iterable[Feed | None]:
         _ = self.catalogs(self.lang).gettext
         urls, articles = self.hub.urls, self.hub.blog.articles
-        categories = {a.category.slug: a.category for a in articles
-                      if getattr(a, "category", None)}
+        categories: dict[str, Any] = {}
+        in_category: dict[str, list[Any]] = {}
+        tags: dict[str, Any] = {}
+        tagged: dict[str, list[Any]] = {}
+        for article in articles:  # one pass (taxonomies compare by slug)
+            category = getattr(article, "category", None)
+            if category:
+                categories[category.slug] = category  # the last one names it, as before
+                in_category.setdefault(category.slug, []).append(article)
+            for tag in dict.fromkeys(t.slug for t in getattr(article, "tags", None) or []):
+                tagged.setdefault(tag, []).append(article)
+            for tag in getattr(article, "tags", None) or []:
+                tags[tag.slug] = tag
         for slug, category in sorted(categories.items()):
             name = {"name": category.name}
             yield self.feed(f"category:{slug}", _("Category: %(name)s") % name,
                             _("New articles in the category %(name)s.") % name,
                             urls.feed("CATEGORY_FEED_ATOM", slug=slug), category.url,
-                            [a for a in articles if getattr(a, "category", None) == category])
-        tags = {t.slug: t for a in articles for t in getattr(a, "tags", None) or []}
+                            in_category[slug])
         for slug, tag in sorted(tags.items()):
             name = {"name": tag.name}
             yield self.feed(f"tag:{slug}", _("Tag: %(name)s") % name,
                             _("New articles tagged %(name)s.") % name,
-                            urls.feed("TAG_FEED_ATOM", slug=slug), tag.url,
-                            [a for a in articles if tag in (getattr(a, "tags", None) or [])])
+                            urls.feed("TAG_FEED_ATOM", slug=slug), tag.url, tagged[slug])
 
     def series_and_authors(self) -> Iterable[Feed | None]:
         _ = self.catalogs(self.lang).gettext
@@ -118,9 +136,13 @@ class BlogFeeds:
                 hub.blog.in_series(slug))
         if hub.members is None:
             return
+        by_author: dict[str, list[Any]] = {}  # one pass over the articles, not one per member
+        for article in hub.blog.articles:
+            for slug in dict.fromkeys(str(getattr(x, "slug", x))
+                                      for x in getattr(article, "authors", None) or []):
+                by_author.setdefault(slug, []).append(article)
         for member in hub.members.listed:
-            written = [a for a in hub.blog.articles if member.slug in
-                       {str(getattr(x, "slug", x)) for x in getattr(a, "authors", None) or []}]
+            written = by_author.get(member.slug, [])
             if written:
                 name = {"name": member.name}
                 yield self.feed(f"author:{member.slug}", _("Articles by %(name)s") % name,
