@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extra_commands() -> list[Any]:
     """Subcommands contributed by capabilities (forum sync, ...), imported lazily."""
     registrars = []
-    for module_name in ("agora.forum.cli", "agora.newsletter.cli"):
+    for module_name in ("agora.forum.cli", "agora.newsletter.cli", "agora.serve"):
         try:
             module = __import__(module_name, fromlist=["register_command"])
         except ImportError:

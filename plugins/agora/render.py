@@ -34,6 +34,7 @@ renders serially.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import multiprocessing
@@ -49,7 +50,7 @@ from typing import Any, cast
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 from pelican.contents import Content, Static
-from pelican.log import LimitLogger
+from pelican.log import FilteredMessage, LimitLogger
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import Writer
@@ -275,7 +276,9 @@ class Outcome:
 
     def replay(self, settings: Mapping[str, Any], page: PageJob) -> None:
         for record in self.records:
-            logging.getLogger(record.name).handle(record)
+            # a record Pelican's limit filter drops raises FilteredMessage (its _log catches it)
+            with contextlib.suppress(FilteredMessage):
+                logging.getLogger(record.name).handle(record)
         if self.problems:
             report(settings, *self.problems)
         state = build_state(settings)

@@ -1,0 +1,345 @@
+"""``agora serve``: a preview server that keeps the hub in memory and reloads the browser.
+
+Why: ``pelican --autoreload`` (and a new ``make html``) starts over for each
+edit: a new process imports everything, unpickles every article, compiles
+the templates and walks every generator to re-render one page. Editors wait
+for previews; a preview should follow their typing.
+
+How: one long-lived process holds one ``Pelican`` object, its plugins, the
+reader cache of parsed files and the compiled templates. It watches the
+content, the theme, the forum snapshot and the settings file (watchfiles);
+after a change it runs the build again in the same process, where:
+
+- only changed files are parsed again (the reader cache checks each file's
+  modification time; the others are taken as they are, in memory);
+- only the pages the change affects are rendered (:mod:`agora.incremental`
+  decides: a body re-renders its page, a title its page and the listings
+  showing it); anything the rules cannot tell (settings, theme, a new or
+  deleted file, the forum snapshot...) renders every page, on every core;
+- a deleted file rebuilds into an emptied output folder, so no page of it
+  stays behind; the settings file read again starts a new ``Pelican`` object.
+
+The output folder is exactly what a cold build writes. The live-reload script
+is not in it: the HTTP server adds ``<script src="/__agora/reload.js">`` to
+each HTML page it sends, and the script reloads the page when the server
+announces a build on ``/__agora/events`` (Server-Sent Events).
+
+A build that fails (a template error, an invalid setting) or finds content
+errors is reported on the console and to the browser (the page stays as it
+was: the last good output keeps being served); the next change builds again.
+Drafts and future content are previewed as the settings say (``pelicanconf``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from agora.command import load_settings
+from agora.settings import forum_snapshot_path
+from agora.state import build_state
+
+logger = logging.getLogger(__name__)
+
+EVENTS_PATH = "/__agora/events"
+SCRIPT_PATH = "/__agora/reload.js"
+SCRIPT_TAG = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+SCRIPT = (
+    "// Agora preview: reload this page when the preview server has built again.\n"
+    "(() => {\n"
+    f'  const events = new EventSource("{EVENTS_PATH}");\n'
+    '  events.addEventListener("reload", () => window.location.reload());\n'
+    '  events.addEventListener("problems", (event) => console.warn(\n'
+    '    "Agora preview: the last build found problems", JSON.parse(event.data)));\n'
+    "})();\n"
+)
+KEEPALIVE_S = 15.0
+
+
+# --- what a build did ---------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """One build of the preview: how it went, what it found, what it rendered."""
+
+    number: int
+    ok: bool
+    seconds: float
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    plan: dict[str, Any] = field(default_factory=dict)
+    failure: str = ""
+
+    @property
+    def event(self) -> str:
+        return "reload" if self.ok and not self.errors else "problems"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"build": self.number, "ok": self.ok, "seconds": round(self.seconds, 3),
+                "errors": self.errors, "warnings": self.warnings, "plan": self.plan,
+                "failure": self.failure}
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"build {self.number} failed ({self.seconds:.2f} s): {self.failure}"
+        how = self.plan.get("mode", "full")
+        rendered = self.plan.get("rendered")
+        pages = f", {rendered} page(s) rendered" if rendered is not None else ""
+        why = f" ({self.plan['reason']})" if self.plan.get("reason") else ""
+        found = (f"; {len(self.errors)} error(s), {len(self.warnings)} warning(s)"
+                 if self.errors or self.warnings else "")
+        return f"build {self.number}: {how}{why}{pages} in {self.seconds:.2f} s{found}"
+
+
+class Announcer:
+    """The latest build, for every browser waiting on ``/__agora/events``."""
+
+    def __init__(self) -> None:
+        self.changed = threading.Condition()
+        self.latest: Outcome | None = None
+        self.closed = False
+
+    def announce(self, outcome: Outcome) -> None:
+        with self.changed:
+            self.latest = outcome
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def after(self, seen: int, timeout: float) -> Outcome | None:
+        """The first build after build number ``seen`` (None on timeout or when closed)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.closed or (
+                self.latest is not None and self.latest.number > seen), timeout)
+            latest = self.latest
+            return latest if latest is not None and latest.number > seen else None
+
+
+# --- the hub in memory ---------------------------------------------------------------------
+
+class Preview:
+    """One ``Pelican`` object kept between builds, built again after each change."""
+
+    def __init__(self, settings_file: str, **override: Any) -> None:
+        self.settings_file = str(Path(settings_file).resolve())
+        self.override = override
+        self.builds = 0
+        self.pelican: Any = None
+        self.load()
+
+    def load(self) -> None:
+        """Read the settings (again) and start from a new ``Pelican`` object."""
+        from pelican import Pelican  # noqa: PLC0415 - keep `agora --help` fast
+
+        self.settings = load_settings(self.settings_file, **self.override)
+        self.pelican = Pelican(self.settings)
+
+    @property
+    def output(self) -> Path:
+        return Path(self.settings["OUTPUT_PATH"])
+
+    def watched(self) -> list[Path]:
+        """The content, templates, forum snapshot and settings file: what a page shows."""
+        settings = self.settings
+        folders = [settings["PATH"], settings.get("THEME"),
+                   *(settings.get("THEME_TEMPLATES_OVERRIDES") or []),
+                   forum_snapshot_path(settings), self.settings_file]
+        return [Path(p) for p in dict.fromkeys(str(f) for f in folders if f) if Path(p).exists()]
+
+    def build(self, empty_output: bool = False) -> Outcome:
+        """Build once; never raises (a failed build leaves the last good output)."""
+        self.builds += 1
+        started = time.perf_counter()
+        keep = self.pelican.delete_outputdir
+        self.pelican.delete_outputdir = keep or empty_output
+        try:
+            self.pelican.run()
+        except Exception as exc:  # the preview goes on: the next change builds again
+            logger.debug("preview build failed", exc_info=True)
+            return Outcome(self.builds, False, time.perf_counter() - started,
+                           failure=f"{type(exc).__name__}: {exc}")
+        finally:
+            self.pelican.delete_outputdir = keep
+        state = build_state(self.pelican.settings)
+        seconds = time.perf_counter() - started
+        if state is None:
+            return Outcome(self.builds, True, seconds)
+        return Outcome(self.builds, True, seconds, errors=state.errors,
+                       warnings=state.warnings, plan=dict(state.report.get("incremental") or {}))
+
+    def rebuild(self, changes: Iterable[tuple[Any, str]]) -> Outcome:
+        """Build after ``changes`` ((change, path) pairs, as watchfiles reports them)."""
+        paths = {str(Path(path).resolve()) for _, path in changes}
+        if self.settings_file in paths:
+            try:
+                self.load()
+            except (Exception, SystemExit) as exc:  # a broken settings file: say so, wait
+                self.builds += 1
+                return Outcome(self.builds, False, 0.0, failure=f"{self.settings_file}: {exc}")
+        content = str(Path(self.settings["PATH"]).resolve())
+        deleted = any(path.startswith(content + os.sep) and not os.path.exists(path)
+                      for path in paths)
+        return self.build(empty_output=deleted)
+
+
+# --- HTTP: the output folder, the reload script, the build events --------------------------
+
+def inject(page: bytes) -> bytes:
+    """An HTML page with the live-reload script (before ``</body>``, else at the end)."""
+    at = page.rfind(b"</body>")
+    return page + SCRIPT_TAG if at < 0 else page[:at] + SCRIPT_TAG + page[at:]
+
+
+class Handler(SimpleHTTPRequestHandler):
+    """Files of the output folder; HTML pages get the live-reload script on the way out."""
+
+    announcer: Announcer
+
+    def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS_PATH:
+            self.stream_events()
+        elif path == SCRIPT_PATH:
+            self.send_bytes(SCRIPT.encode(), "text/javascript; charset=utf-8")
+        else:
+            self.send_page()
+
+    def send_page(self) -> None:
+        local = self.translate_path(self.path)
+        if os.path.isdir(local):
+            if not self.path.split("?", 1)[0].endswith("/"):
+                super().do_GET()  # the redirect to the folder's URL
+                return
+            local = os.path.join(local, "index.html")
+        if not local.endswith(".html") or not os.path.isfile(local):
+            super().do_GET()
+            return
+        with open(local, "rb") as handle:
+            self.send_bytes(inject(handle.read()), "text/html; charset=utf-8")
+
+    def send_bytes(self, data: bytes, kind: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def stream_events(self) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        latest = self.announcer.latest
+        seen = latest.number if latest is not None else 0
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while not self.announcer.closed:
+                outcome = self.announcer.after(seen, KEEPALIVE_S)
+                if outcome is None:
+                    self.wfile.write(b": keep-alive\n\n")
+                else:
+                    seen = outcome.number
+                    data = json.dumps(outcome.as_dict(), ensure_ascii=False)
+                    self.wfile.write(f"event: {outcome.event}\ndata: {data}\n\n".encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the page was closed or reloaded
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("%s " + format, self.address_string(), *args)
+
+
+def http_server(output: Path, announcer: Announcer, bind: str, port: int) -> ThreadingHTTPServer:
+    handler = type("PreviewHandler", (Handler,), {"announcer": announcer})
+    server = ThreadingHTTPServer((bind, port), partial(handler, directory=str(output)))
+    server.daemon_threads = True
+    return server
+
+
+# --- the command ---------------------------------------------------------------------------
+
+def changes_of(preview: Preview, stop: threading.Event) -> Iterator[set[tuple[Any, str]]]:
+    """Batches of file changes in what the preview watches, until ``stop`` is set."""
+    import watchfiles  # noqa: PLC0415 - a dev extra, needed by this command only
+
+    yield from watchfiles.watch(*preview.watched(), debounce=400, step=30, stop_event=stop,
+                                rust_timeout=500, yield_on_timeout=False)
+
+
+def run(preview: Preview, bind: str, port: int, stop: threading.Event,
+        ready: Callable[[str], None] | None = None) -> int:
+    """Build, serve and rebuild on change until ``stop`` is set (``ready`` gets the URL)."""
+    announcer = Announcer()
+    first = preview.build()
+    print(first.summary(), flush=True)
+    announcer.announce(first)
+    preview.output.mkdir(parents=True, exist_ok=True)
+    server = http_server(preview.output, announcer, bind, port)
+    thread = threading.Thread(target=server.serve_forever, name="agora-preview-http",
+                              daemon=True)
+    thread.start()
+    host, number = str(server.server_address[0]), server.server_address[1]
+    print(f"Agora preview on http://{host}:{number}/ (Ctrl-C to stop)", flush=True)
+    if ready is not None:
+        ready(f"http://{host}:{number}/")
+    try:
+        for changes in changes_of(preview, stop):
+            outcome = preview.rebuild(changes)
+            print(outcome.summary(), flush=True)
+            for message in outcome.errors[:5]:
+                print(f"  error: {message}", flush=True)
+            announcer.announce(outcome)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        announcer.close()
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from pelican.log import init_logging  # noqa: PLC0415 - keep `agora --help` fast
+
+    init_logging(level=logging.DEBUG if args.verbose else logging.WARNING)
+    override: dict[str, Any] = {"LOAD_CONTENT_CACHE": True}
+    if args.output:
+        override["OUTPUT_PATH"] = str(Path(args.output).resolve())
+    preview = Preview(args.settings, **override)
+    with contextlib.suppress(KeyboardInterrupt):
+        return run(preview, args.bind, args.port, threading.Event())
+    return 0
+
+
+def register_command(commands: Any) -> None:
+    parser = commands.add_parser(
+        "serve", help="preview on http://localhost:8000, rebuilt and reloaded on every change",
+        description="Build the hub, serve it, and keep it in memory: after each change to "
+                    "the content, theme, forum snapshot or settings, only the changed files "
+                    "are read and only the pages they affect are written, then the browser "
+                    "reloads. The output folder stays what a cold build writes.")
+    parser.add_argument("--settings", "-s", default="pelicanconf.py",
+                        help="Pelican settings file (default: pelicanconf.py)")
+    parser.add_argument("--output", "-o", default="",
+                        help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--bind", "-b", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", "-p", type=int, default=8000, help="port (default 8000)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="log every page written")
+    parser.set_defaults(handler=cmd_serve)
