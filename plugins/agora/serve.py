@@ -316,16 +316,28 @@ def run(preview: Preview, bind: str, port: int, stop: threading.Event,
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from pelican.log import init_logging  # noqa: PLC0415 - keep `agora --help` fast
+    from pelican.log import init as init_logging  # noqa: PLC0415 - keep `agora --help` fast
 
     init_logging(level=logging.DEBUG if args.verbose else logging.WARNING)
-    override: dict[str, Any] = {"LOAD_CONTENT_CACHE": True}
+    override: dict[str, Any] = dict(extra_setting(item) for item in args.extra_settings)
+    override["LOAD_CONTENT_CACHE"] = True
+    if args.content:
+        override["PATH"] = str(Path(args.content).resolve())
     if args.output:
         override["OUTPUT_PATH"] = str(Path(args.output).resolve())
     preview = Preview(args.settings, **override)
     with contextlib.suppress(KeyboardInterrupt):
         return run(preview, args.bind, args.port, threading.Event())
     return 0
+
+
+def extra_setting(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` as ``pelican -e`` takes it: VALUE is JSON, or else plain text."""
+    key, _, value = text.partition("=")
+    try:
+        return key, json.loads(value)
+    except ValueError:
+        return key, value
 
 
 def register_command(commands: Any) -> None:
@@ -337,6 +349,10 @@ def register_command(commands: Any) -> None:
                     "reloads. The output folder stays what a cold build writes.")
     parser.add_argument("--settings", "-s", default="pelicanconf.py",
                         help="Pelican settings file (default: pelicanconf.py)")
+    parser.add_argument("--content", default="",
+                        help="content folder (default: the settings' PATH)")
+    parser.add_argument("--extra-settings", "-e", nargs="*", default=[], metavar="KEY=VALUE",
+                        help="settings to override, VALUE in JSON (as `pelican -e`)")
     parser.add_argument("--output", "-o", default="",
                         help="output folder (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--bind", "-b", default="127.0.0.1", help="address to listen on")
