@@ -43,11 +43,19 @@ def bump(path: Path) -> None:
     os.utime(path, ns=(moment, moment))
 
 
-def replace(path: Path, old: str, new: str) -> None:
+def replace(path: Path, old: str, new: str) -> Path:
     text = path.read_text("utf-8")
     assert old in text, f"{path.name}: {old!r} not found"
     path.write_text(text.replace(old, new, 1), "utf-8")
     bump(path)
+    return path
+
+
+def append(path: Path, text: str) -> Path:
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+    bump(path)
+    return path
 
 
 class Hub:
@@ -98,8 +106,8 @@ def differences(ours: dict[str, bytes], cold: dict[str, bytes]) -> list[str]:
 
 
 EDITS = {
-    "body": lambda hub: (hub.files("articles")[3].open("a", encoding="utf-8").write(
-        "\nUne phrase ajoutée pendant l'aperçu.\n"), bump(hub.files("articles")[3])),
+    "body": lambda hub: append(hub.files("articles")[3],
+                               "\nUne phrase ajoutée pendant l'aperçu.\n"),
     "title": lambda hub: replace(hub.files("articles")[6], 'title: "', 'title: "Retitré : '),
     "event date": lambda hub: replace(hub.files("events")[1], "start: 20", "start: 19"),
     # a member without consent (never referenced by content) gives it: a new profile
@@ -122,8 +130,7 @@ def day(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory
     preview = hub.preview()
     seen: dict[str, Any] = {"first": preview.build()}
     for name, edit in EDITS.items():
-        edit(hub)
-        outcome = preview.rebuild([(None, str(hub.root / "content"))])
+        outcome = preview.rebuild([(None, str(edit(hub)))])
         seen[name] = (outcome, differences(hub.output(), hub.cold(tmp)))
     seen["hub"], seen["preview"], seen["tmp"] = hub, preview, tmp
     return seen
@@ -144,10 +151,14 @@ def test_output_after_an_edit_is_byte_identical_to_a_cold_build(day: dict[str, A
 def test_body_and_title_edits_render_only_what_they_change(day: dict[str, Any]) -> None:
     body, title = day["body"][0].plan, day["title"][0].plan
     assert body["mode"] == "incremental" and body["rendered"] == 1, body
+    assert body["reason"].endswith("(in memory)"), "a body edit needs no new build"
     assert title["mode"] == "incremental", title
+    assert title["reason"].endswith("titles changed (in memory)"), title
     assert 1 < title["rendered"] < day["first"].plan["rendered"] / 2, title
     for edit in ("theme", "forum snapshot"):
         assert day[edit][0].plan["mode"] == "full", "the rules cannot tell: every page"
+    assert "(in memory)" not in day["event date"][0].plan.get("reason", ""), \
+        "an event's new date moves it in listings and calendars: a build"
 
 
 def test_a_file_with_errors_is_reported_and_its_last_good_page_kept(day: dict[str, Any]

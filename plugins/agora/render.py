@@ -66,7 +66,10 @@ writing_logger = logging.getLogger("pelican.writers")
 
 #: Below this many pages, forking costs more than it saves.
 MIN_PAGES = 48
-BYTECODE_KEY = "render_bytecode"
+BYTECODE_KEY = "_AGORA_TEMPLATES"
+WRITER_KEY = "render_writer"
+#: Set by the preview server: the writer remembers each source's pages (agora.serve).
+PREVIEW_KEY = "_AGORA_PREVIEW"
 DONE = "done"
 
 
@@ -184,6 +187,14 @@ class AgoraWriter(Writer):
         self.workers = worker_count(self.settings) if render_active(self.settings) else 1
         self.pending: list[PageJob] | None = [] if self.workers > 1 and can_fork() else None
         self.pinned = False
+        #: each source's pages, rendered or not, and every page (the preview server
+        #: renders them again)
+        self.pages_of: dict[str, list[PageJob]] | None = (
+            {} if self.settings.get(PREVIEW_KEY) else None)
+        self.every_page: list[PageJob] = []
+        state = build_state(self.settings)
+        if state is not None:
+            state.memo[WRITER_KEY] = self
 
     def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
                    paginated: Any = None, template_name: Any = None,
@@ -198,6 +209,9 @@ class AgoraWriter(Writer):
         for save_as, variables in expand(self.settings, name, kwargs, paginated,
                                          template_name, url):
             path = sanitised_join(self.output_path, save_as)
+            if self.pages_of is not None:
+                self.remember(PageJob(save_as, path, path, template, context, variables,
+                                      relative_urls, context.get("localsiteurl")), shown)
             if plan is not None:
                 if not plan.must_render(variables, shown, path):
                     plan.report["skipped"] += 1
@@ -210,6 +224,17 @@ class AgoraWriter(Writer):
             else:
                 page.leave_siteurl()  # what the files written meanwhile would see
                 self.pending.append(page)
+
+    def remember(self, page: PageJob, shown: Any) -> None:
+        """Note ``page`` under each source whose body it shows."""
+        assert self.pages_of is not None
+        self.every_page.append(page)
+        sources = {value.source_path for value in page.variables.values()
+                   if isinstance(value, Content)}
+        sources.update(getattr(obj, "source_path", None) for obj in shown)
+        for source in sources:
+            if source:
+                self.pages_of.setdefault(source, []).append(page)
 
     def claim(self, filename: str, override: bool = False) -> str:
         """Pelican's ``_open_w`` without opening: the file this write goes to, recorded."""
@@ -404,16 +429,21 @@ def _collect(connections: list[Connection], outcomes: dict[int, Outcome]) -> Non
 # --- templates compiled once per build ---------------------------------------------------
 
 class SharedBytecode(BytecodeCache):
-    """Compiled templates shared by the Jinja environments of one build.
+    """Compiled templates shared by the Jinja environments of one Pelican object.
 
-    Pelican gives every generator its own environment, so each compiled the
-    same templates again (some 80 compilations, a second or two per build).
-    The environments of one build have the same options; a template's code is
-    reused only for the same name and the same source (Jinja checks its checksum).
+    Pelican gives every generator its own environment, and every run (a
+    preview rebuilds again and again) new ones, so each compiled the same
+    templates again (some 80 compilations, a second or two per build). The
+    environments of one Pelican object have the same options; a template's
+    code is reused only for the same name and the same source (Jinja checks
+    its checksum), so an edited template is compiled again.
     """
 
     def __init__(self) -> None:
         self.codes: dict[str, bytes] = {}
+
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (SharedBytecode, ())  # content objects pickled with the settings: not this
 
     def load_bytecode(self, bucket: Bucket) -> None:
         code = self.codes.get(bucket.key)
@@ -425,12 +455,12 @@ class SharedBytecode(BytecodeCache):
 
 
 def share_templates(generator: Any) -> None:
-    """``generator_init``: this run's environments share their compiled templates."""
-    state = build_state(generator.settings)
+    """``generator_init``: the environments share their compiled templates."""
     env = getattr(generator, "env", None)
-    if state is None or env is None or env.bytecode_cache is not None:
+    if env is None or env.bytecode_cache is not None:
         return
-    env.bytecode_cache = state.memo.setdefault(BYTECODE_KEY, SharedBytecode())
+    # in the settings, not the run's memo: kept by the Pelican object between runs
+    env.bytecode_cache = generator.settings.setdefault(BYTECODE_KEY, SharedBytecode())
 
 
 # --- signal receivers -------------------------------------------------------------------

@@ -19,6 +19,20 @@ after a change it runs the build again in the same process, where:
 - a deleted file rebuilds into an emptied output folder, so no page of it
   stays behind; the settings file read again starts a new ``Pelican`` object.
 
+The commonest edits, an article's text or title, do not even run the build
+again: the article is parsed again with its generator's reader, and when
+nothing but its body and title changed (the same other metadata and summary:
+what the incremental rules call a body or title edit), the new body and title
+go into the object the previous build holds, its pages and those whose
+previous output shows its old title or links to it are rendered again from
+what the writer remembered (``agora.render``), and the feeds carrying it get
+its new entry. Those are the files that show an
+article's body (a page showing other articles' bodies passes them to
+``write_file`` as ``agora_renders``, see :mod:`agora.incremental`); a plugin
+that writes an article's body into a file of its own must have it rewritten
+here too. Any other change, or anything unexpected on the way (a problem
+reported, a page written twice), takes the build path above.
+
 The output folder is exactly what a cold build writes. The live-reload script
 is not in it: the HTTP server adds ``<script src="/__agora/reload.js">`` to
 each HTML page it sends, and the script reloads the page when the server
@@ -48,6 +62,9 @@ from pathlib import Path
 from typing import Any
 
 from agora.command import load_settings
+from agora.incremental import listing_fingerprint, needles
+from agora.prefetch import GENERATORS_KEY
+from agora.render import PREVIEW_KEY, WRITER_KEY, AgoraWriter, PageJob, finish
 from agora.settings import forum_snapshot_path
 from agora.state import build_state
 
@@ -146,8 +163,9 @@ class Preview:
         """Read the settings (again) and start from a new ``Pelican`` object."""
         from pelican import Pelican  # noqa: PLC0415 - keep `agora --help` fast
 
-        self.settings = load_settings(self.settings_file, **self.override)
+        self.settings = load_settings(self.settings_file, **{**self.override, PREVIEW_KEY: True})
         self.pelican = Pelican(self.settings)
+        self.last: Outcome | None = None
 
     @property
     def output(self) -> Path:
@@ -179,8 +197,10 @@ class Preview:
         seconds = time.perf_counter() - started
         if state is None:
             return Outcome(self.builds, True, seconds)
-        return Outcome(self.builds, True, seconds, errors=state.errors,
-                       warnings=state.warnings, plan=dict(state.report.get("incremental") or {}))
+        self.last = Outcome(self.builds, True, seconds, errors=state.errors,
+                            warnings=state.warnings,
+                            plan=dict(state.report.get("incremental") or {}))
+        return self.last
 
     def rebuild(self, changes: Iterable[tuple[Any, str]]) -> Outcome:
         """Build after ``changes`` ((change, path) pairs, as watchfiles reports them)."""
@@ -194,7 +214,148 @@ class Preview:
         content = str(Path(self.settings["PATH"]).resolve())
         deleted = any(path.startswith(content + os.sep) and not os.path.exists(path)
                       for path in paths)
+        if not deleted:
+            quick = self.bodies_only(paths)
+            if quick is not None:
+                return quick
         return self.build(empty_output=deleted)
+
+    def bodies_only(self, paths: set[str]) -> Outcome | None:
+        """Articles whose body or title alone changed, updated in memory; None: build."""
+        started = time.perf_counter()
+        state = build_state(self.pelican.settings)
+        writer = state.memo.get(WRITER_KEY) if state is not None else None
+        if (state is None or not isinstance(writer, AgoraWriter) or writer.pages_of is None
+                or self.last is None or self.last.errors or state.problems.problems):
+            return None
+        edited = InMemoryEdit(state, writer)
+        if not all(edited.read(path) for path in paths):
+            return None
+        rendered = edited.apply()
+        self.builds += 1
+        what = "titles changed" if edited.shown else "bodies only"
+        plan = {"mode": "incremental", "reason": f"{len(paths)} edited file(s), {what} "
+                f"(in memory)", "edited_files": len(paths), "rendered": rendered}
+        self.last = Outcome(self.builds, True, time.perf_counter() - started,
+                            warnings=self.last.warnings, plan=plan)
+        return self.last
+
+
+class InMemoryEdit:
+    """Articles edited in their body only, applied to the previous build's objects."""
+
+    def __init__(self, state: Any, writer: AgoraWriter) -> None:
+        self.state, self.writer = state, writer
+        self.context: dict[str, Any] = next(iter(writer.pages_of.values()))[0].context \
+            if writer.pages_of else {}
+        self.bodies: list[tuple[Any, Any]] = []  # (object of the previous build, new one)
+        self.shown: set[bytes] = set()  # what pages showing a re-titled article contain
+
+    def read(self, path: str) -> bool:
+        """Parse ``path`` again; True when it is an article whose body alone changed."""
+        from pelican import signals  # noqa: PLC0415 - keep `agora --help` fast
+        from pelican.contents import Article  # noqa: PLC0415
+
+        objects = self.context.get("generated_content") or {}
+        relative = next((key for key, obj in objects.items()
+                         if getattr(obj, "source_path", None) == path), None)
+        old = objects.get(relative) if relative else None
+        pages = self.writer.pages_of.get(path, []) if self.writer.pages_of else []
+        generator = self.generator_of(old)
+        if not isinstance(old, Article) or generator is None or not pages \
+                or len({page.output for page in pages}) != len(pages):
+            return False
+        noted = len(self.state.problems.problems)
+        try:
+            new = generator.readers.read_file(
+                base_path=generator.path, path=relative, content_class=Article,
+                context=generator.context, preread_signal=signals.article_generator_preread,
+                preread_sender=generator, context_signal=signals.article_generator_context,
+                context_sender=generator)
+        except Exception:  # the build path reports it
+            return False
+        if len(self.state.problems.problems) != noted or not same_listing(old, new):
+            return False
+        if new.metadata.get("title") != old.metadata.get("title"):
+            if "title" in str(generator.settings.get("ARTICLE_ORDER_BY")):
+                return False  # a new title would move it in the listings
+            self.shown.update(needles({"title": old.title, "url": old.url}))
+        self.bodies.append((old, new))
+        return True
+
+    def generator_of(self, obj: Any) -> Any:
+        from pelican.generators import ArticlesGenerator  # noqa: PLC0415
+
+        generators = self.state.memo.get(GENERATORS_KEY) or []  # this run's, by agora.prefetch
+        return next((g for g in generators if isinstance(g, ArticlesGenerator)
+                     and obj in (*g.articles, *g.translations, *g.drafts,
+                                 *g.drafts_translations)), None)
+
+    def apply(self) -> int:
+        """New bodies in, their pages and feeds written again; how many pages."""
+        from pelican.contents import Content  # noqa: PLC0415
+
+        pages = self.pages()
+        for old, new in self.bodies:
+            old._content = new._content
+            old.title = old.metadata["title"] = new.metadata["title"]
+            for cached in (Content.get_content, Content.get_summary):
+                memo = getattr(cached, "cache", {})
+                for key in [k for k in memo if k and k[0] is old]:
+                    del memo[key]
+        for page in pages:
+            finish(page, page.render())
+        refresh_feeds(self.state, [old for old, _ in self.bodies], self.writer.output_path)
+        return len(pages)
+
+    def pages(self) -> list[PageJob]:
+        """The pages to render again, in the order the build wrote them."""
+        pages_of = self.writer.pages_of or {}
+        chosen = {id(page) for old, _ in self.bodies for page in pages_of.get(old.source_path, [])}
+        return [page for page in self.writer.every_page
+                if id(page) in chosen or (self.shown and shows(page.output, self.shown))]
+
+
+def shows(path: str, found: set[bytes]) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read()
+    except OSError:
+        return True
+    return any(needle in text for needle in found)
+
+
+def same_listing(old: Any, new: Any) -> bool:
+    """Whether other pages show ``new`` as ``old`` but for its title: only body and title
+    differ."""
+    others = {k: v for k, v in new.metadata.items() if k != "title"}
+    if others != {k: v for k, v in old.metadata.items() if k != "title"} \
+            or type(new) is not type(old):
+        return False
+    before = old.get_summary(old.get_siteurl())
+    new.status = old.status  # scheduling is decided on the whole build, not re-read
+    return bool(listing_fingerprint(new) == listing_fingerprint(old)
+                and new.get_summary(old.get_siteurl()) == before)
+
+
+def refresh_feeds(state: Any, articles: list[Any], output: str) -> None:
+    """Write again the feeds carrying ``articles``, with their new entries."""
+    from agora.feeds.blog import article_entry  # noqa: PLC0415 - only for this path
+    from agora.feeds.render import render  # noqa: PLC0415
+
+    view, urls = state.hub.feeds, state.urls
+    if view is None:
+        return
+    fresh = {urls.identity(a.url): article_entry(a, state.hub) for a in articles}
+    for index, feed in enumerate(view.feeds):
+        if feed.format == "ics" or not any(e.id in fresh for e in feed.entries):
+            continue
+        entries = tuple(fresh.get(e.id, e) for e in feed.entries)
+        updated = type(feed)(**{**vars(feed), "entries": entries})
+        view.feeds[index] = view._by_key[feed.key] = updated
+        target = os.path.join(output, updated.path)
+        with open(target, "wb") as handle:
+            handle.write(render(updated, urls.absolute, urls.identity, state.now))
 
 
 # --- HTTP: the output folder, the reload script, the build events --------------------------
