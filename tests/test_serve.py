@@ -82,11 +82,12 @@ class Hub:
                              **self.settings("output", LOAD_CONTENT_CACHE=True))
 
     def cold(self, tmp: Path) -> dict[str, bytes]:
-        """A cold build of the same files into a fresh folder."""
+        """A serial cold build of the same files into a fresh folder."""
         twin = tmp / f"cold-{time.monotonic_ns()}"
         for folder in ("content", "theme", "forum"):
             shutil.copytree(self.root / folder, twin / folder)
-        build(twin, THEME=str(twin / "theme"), AGORA_FORUM_SNAPSHOT_DIR=str(twin / "forum"))
+        build(twin, THEME=str(twin / "theme"), AGORA_FORUM_SNAPSHOT_DIR=str(twin / "forum"),
+              AGORA_READ_WORKERS=1, AGORA_RENDER_WORKERS=1)  # serial: the reference
         return output_files(twin)
 
     def output(self) -> dict[str, bytes]:

@@ -39,7 +39,7 @@ Adding a figure is a few lines: append a :class:`Variant` to :data:`VARIANTS`
 (numbers read from a finished build's output, e.g. page weight) or a
 :class:`Target` to :data:`TARGETS`.
 
-    python tools/bench.py                      # 2,000 articles, 3 repeats
+    python tools/bench.py                      # 500, 2,000 and 8,000 articles, 3 repeats
     python tools/bench.py --sizes 500,2000,8000 --repeats 3 --profile
 """
 
@@ -350,8 +350,11 @@ class PreviewServer:
         wall = time.perf_counter() - started
         if kind != "reload":
             raise BuildFailed(f"{self.name}: the preview reported {outcome}")
+        plan = outcome.get("plan") or {}
         return Measurement(wall, self.cpu_s() - cpu, self.peak_mb(), None,
-                           {"server_build_s": outcome.get("seconds")})
+                           {"server_build_s": outcome.get("seconds"),
+                            "build_mode": plan.get("mode"), "build_reason": plan.get("reason"),
+                            "pages_rendered": plan.get("rendered")})
 
     def close(self) -> None:
         if self.process.poll() is None:
@@ -627,8 +630,9 @@ def measure_variant(workspace: Workspace, variant: Variant, size: int,
                           f"articles; see {workspace.log(variant.name, repeat)}")
     output = workspace.output(variant.output_name or variant.name)
     extra: dict[str, Any] = dict(measured.extra)
-    for probe in PROBES:
-        extra.update(probe.measure(output))
+    for probe in PROBES:  # what the run itself reported wins (the preview server's plan)
+        for key, value in probe.measure(output).items():
+            extra.setdefault(key, value)
     if extra.get("build_errors"):
         raise BuildFailed(f"{variant.name}: the build reported errors (an unfair "
                           f"comparison); see {output}/build.json")
@@ -814,8 +818,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Time Agora builds against bare Pelican on a synthetic corpus "
                     "(cold, warm, after one edit) and write bench.json and bench.md.",
         epilog="Variants: " + "; ".join(f"{v.name}: {v.description}" for v in VARIANTS))
-    parser.add_argument("--sizes", type=parse_sizes, default=[2000],
-                        help="comma-separated article counts, e.g. 500,2000 (default 2000)")
+    parser.add_argument("--sizes", type=parse_sizes, default=[500, 2000, 8000],
+                        help="comma-separated article counts (default 500,2000,8000)")
     parser.add_argument("--repeats", type=int, default=3,
                         help="timed runs per variant and size, alternating (default 3)")
     parser.add_argument("--variants", default="",
