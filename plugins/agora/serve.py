@@ -225,8 +225,9 @@ class Preview:
         started = time.perf_counter()
         state = build_state(self.pelican.settings)
         writer = state.memo.get(WRITER_KEY) if state is not None else None
+        # after a build with errors, the next one must report them again: not in memory
         if (state is None or not isinstance(writer, AgoraWriter) or writer.pages_of is None
-                or self.last is None or self.last.errors or state.problems.problems):
+                or self.last is None or self.last.errors):
             return None
         edited = InMemoryEdit(state, writer)
         if not all(edited.read(path) for path in paths):
