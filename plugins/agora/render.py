@@ -53,7 +53,7 @@ from pelican.contents import Content, Static
 from pelican.log import FilteredMessage, LimitLogger
 from pelican.paginator import Paginator
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from agora.capability import Capability
 from agora.incremental import current_plan
@@ -240,13 +240,16 @@ class AgoraWriter(Writer):
         """Pelican's ``_open_w`` without opening: the file this write goes to, recorded."""
         if filename in self._overridden_files:
             if override:
-                raise RuntimeError(f'Failed to overwrite "{filename}" a second time '
-                                   "(was previously overwritten)")
-            logger.info('Skipping "%s", not overwriting', filename)
+                raise FileOverwriteFailedError(f'Failed to overwrite "{filename}" a second '
+                                               "time (was previously overwritten)")
+            writing_logger.info('Skipping "%s", not overwriting', filename)
             filename = os.devnull
-        elif filename in self._written_files and not override:
-            raise RuntimeError(f'Failed to overwrite "{filename}" as Pelican has already '
-                               "written to it previously (set `override=True` if intended)")
+        elif filename in self._written_files:
+            if not override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)")
+            writing_logger.info('Overwriting "%s"', filename)
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)

@@ -189,6 +189,7 @@ class Preview:
             self.pelican.run()
         except Exception as exc:  # the preview goes on: the next change builds again
             logger.debug("preview build failed", exc_info=True)
+            self.last = None  # what this run left in memory is incomplete: build next time
             return Outcome(self.builds, False, time.perf_counter() - started,
                            failure=f"{type(exc).__name__}: {exc}")
         finally:
