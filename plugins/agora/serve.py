@@ -51,6 +51,7 @@ import contextlib
 import json
 import logging
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -450,11 +451,16 @@ def run(preview: Preview, bind: str, port: int, stop: threading.Event,
         ready: Callable[[str], None] | None = None) -> int:
     """Build, serve and rebuild on change until ``stop`` is set (``ready`` gets the URL)."""
     announcer = Announcer()
+    preview.output.mkdir(parents=True, exist_ok=True)
+    try:  # before the first build: a port in use is said at once
+        server = http_server(preview.output, announcer, bind, port)
+    except OSError as exc:
+        print(f"agora serve: cannot listen on {bind}:{port} ({exc.strerror}); "
+              f"try another --port", file=sys.stderr)
+        return 2
     first = preview.build()
     print(first.summary(), flush=True)
     announcer.announce(first)
-    preview.output.mkdir(parents=True, exist_ok=True)
-    server = http_server(preview.output, announcer, bind, port)
     thread = threading.Thread(target=server.serve_forever, name="agora-preview-http",
                               daemon=True)
     thread.start()
