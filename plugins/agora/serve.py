@@ -6,7 +6,8 @@ the templates and walks every generator to re-render one page. Editors wait
 for previews; a preview should follow their typing.
 
 How: one long-lived process holds one ``Pelican`` object, its plugins, the
-reader cache of parsed files and the compiled templates. It watches the
+content objects, context and pages of its last build and the compiled
+templates. It watches the
 content, the theme, the forum snapshot and the settings file (watchfiles);
 after a change it runs the build again in the same process, where:
 
