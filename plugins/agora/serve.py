@@ -7,12 +7,12 @@ for previews; a preview should follow their typing.
 
 How: one long-lived process holds one ``Pelican`` object, its plugins, the
 content objects, context and pages of its last build and the compiled
-templates. It watches the
-content, the theme, the forum snapshot and the settings file (watchfiles);
-after a change it runs the build again in the same process, where:
+templates. It watches the content, the theme, the forum snapshot and the
+settings file (watchfiles). The commonest edits are applied in memory (below);
+after any other change it runs the build again in the same process, where:
 
-- only changed files are parsed again (the reader cache checks each file's
-  modification time; the others are taken as they are, in memory);
+- only changed files are parsed again (Pelican's content cache checks each
+  file's modification time; the others are taken from it as parsed before);
 - only the pages the change affects are rendered (:mod:`agora.incremental`
   decides: a body re-renders its page, a title its page and the listings
   showing it); anything the rules cannot tell (settings, theme, a new or
