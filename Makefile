@@ -33,9 +33,10 @@ publish: $(VENV)/.base
 rollback:
 	$(PYTHON) tools/publish.py --output output --rollback
 
-## serve: preview on http://localhost:8000, rebuilding on every change
+## serve: preview on http://localhost:8000: the hub stays in memory, each change re-reads
+## the changed files, re-renders the pages they affect and reloads the browser
 serve: $(VENV)/.dev
-	$(BIN)/pelican content -s pelicanconf.py -o output --autoreload --listen
+	$(BIN)/agora serve --settings pelicanconf.py --output output $(SERVE_OPTS)
 
 ## test: lint and type checks, then the whole suite (installs Debian's chromium when root)
 test: lint

@@ -2,7 +2,8 @@
 
 What is checked: the corpus is deterministic and has the announced shape, and
 one benchmark run writes a JSON result and a Markdown table with every variant,
-sane figures and the targets of issue #7.
+sane figures, the preview server's edits, how figures grow with the number of
+articles, and the targets of issue #16.
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ def check_result(result: dict[str, Any]) -> None:
         assert len(entry["runs"]) == 1, name
         run = entry["runs"][0]
         assert run["wall_s"] > 0 and run["cpu_s"] > 0 and run["max_rss_mb"] > 10, (name, run)
-        assert run["articles_built"] == TINY, name
+        if not name.startswith("agora-serve"):  # the server built them before timing
+            assert run["articles_built"] == TINY, name
         assert run["html_pages"] > TINY, name
         assert entry["median"]["wall_s"] == run["wall_s"]
         assert entry["ratio_to_baseline"]["wall_s"] > 0
@@ -99,6 +101,14 @@ def check_result(result: dict[str, Any]) -> None:
     assert (edit["build_mode"], edit["pages_rendered"]) == ("incremental", 1), edit
     cold = size["variants"]["agora-cold"]["runs"][0]
     assert cold["build_mode"] == "full" and cold["pages_rendered"] > TINY, cold
+    one_core = size["variants"]["agora-cold-one-core"]["runs"][0]
+    assert (one_core["read_workers"], one_core["render_workers"]) == (1, None), one_core
+    # the preview server rewrote one page for a body, the page and listings for a title
+    body = size["variants"]["agora-serve-body"]["runs"][0]
+    assert (body["build_mode"], body["pages_rendered"]) == ("incremental", 1), body
+    title = size["variants"]["agora-serve-title"]["runs"][0]
+    assert title["build_mode"] == "incremental" and title["pages_rendered"] > 1, title
+    assert result["load_start"] is None or len(result["load_start"]) == 3
     assert [t["label"] for t in size["targets"]] == [t.label for t in bench.TARGETS]
     for target in size["targets"]:
         assert isinstance(target["met"], bool)
@@ -123,6 +133,29 @@ def check_edit(work: Path) -> None:
     assert "Paragraphe ajouté" in page.read_text("utf-8")
 
 
+def test_growth_compares_each_size_with_the_previous_one() -> None:
+    def size(wall: float, rss: float) -> dict[str, Any]:
+        return {"variants": {"agora-cold": {"median": {"wall_s": wall, "cpu_s": wall,
+                                                       "max_rss_mb": rss}}}}
+
+    sizes = {"500": size(2.0, 100), "2000": size(8.0, 150), "8000": size(36.0, 300)}
+    rows = bench.growth(sizes)
+    assert [(r["from"], r["to"], r["articles"], r["wall_s"], r["max_rss_mb"]) for r in rows] == [
+        (500, 2000, 4.0, 4.0, 1.5), (2000, 8000, 4.0, 4.5, 2.0)]
+    [linear] = [t.evaluate(sizes) for t in bench.GROWTH_TARGETS]
+    assert linear is not None and linear["value"] == 4.5 and linear["met"] is False
+    report = bench.growth_report({"growth": rows, "growth_targets": [linear]})
+    assert "| agora-cold | 2,000 → 8,000 | 4.00 | 4.5 | 4.5 | 2.0 |" in report
+    assert bench.GROWTH_TARGETS[0].evaluate({"2000": sizes["2000"]}) is None
+
+
+def test_large_sizes_run_the_variants_the_issue_asks_for() -> None:
+    large = [v.name for v in bench.VARIANTS if v.runs_at(8000, every_variant=False)]
+    assert large == ["bare-pelican", "agora-cold", "agora-serve-body", "agora-serve-title"]
+    assert all(v.runs_at(8000, every_variant=True) for v in bench.VARIANTS)
+    assert all(v.runs_at(2000, every_variant=False) for v in bench.VARIANTS)
+
+
 def test_build_failure_is_reported(tmp_path: Path) -> None:
     with pytest.raises(bench.BuildFailed, match="exited with 3"):
         bench.run_measured([sys.executable, "-c", "import sys; sys.exit(3)"], {}, tmp_path,
@@ -141,7 +174,7 @@ def test_help_describes_the_options(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         bench.main(["--help"])
     text = capsys.readouterr().out
-    for option in ("--sizes", "--repeats", "--out", "--profile", "--variants"):
+    for option in ("--sizes", "--repeats", "--out", "--profile", "--variants", "--all-variants"):
         assert option in text
     with pytest.raises(SystemExit):
         corpus.main(["--help"])

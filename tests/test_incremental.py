@@ -94,6 +94,11 @@ def story(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory) -
     bump(retitled)
     seen["title"] = hub.build()
     seen["title_matches_cold"] = output_files(hub.root) == hub.cold_twin(tmp)
+    seen["title_page"] = (hub.root / "output" / "blog" / retitled.stem / "index.html"
+                          ).read_text("utf-8")
+    seen["title_shown_on"] = sorted(
+        name for name, data in output_files(hub.root).items()
+        if name.endswith(".html") and b"Nouveau titre : " in data)
     seen["hub"] = hub
     return seen
 
@@ -122,10 +127,27 @@ def test_body_edit_output_equals_a_cold_build(story: dict[str, Any]) -> None:
     assert story["body_matches_cold"]
 
 
-def test_title_edit_rebuilds_every_page(story: dict[str, Any]) -> None:
-    assert story["title"]["mode"] == "full"
-    assert "what listings show changed" in story["title"]["reason"]
+def test_title_edit_renders_its_page_and_the_listings_showing_it(story: dict[str, Any]
+                                                                ) -> None:
+    assert story["title"]["mode"] == "incremental", story["title"]
+    assert story["title"]["reason"] == "1 edited file(s), titles changed"
+    assert "Nouveau titre : " in story["title_page"]
+    assert len(story["title_shown_on"]) > 1, "its listings show the new title"
+    assert 1 < story["title"]["rendered"] < story["first"]["rendered"], story["title"]
     assert story["title_matches_cold"]
+
+
+def test_date_edit_rebuilds_every_page(fresh_hub: Hub, tmp_path: Path) -> None:
+    """A new date moves the article in every listing: the rules cannot tell, all is rendered."""
+    edited = fresh_hub.articles[4]
+    text = edited.read_text("utf-8")
+    assert "date: 20" in text
+    edited.write_text(text.replace("date: 20", "date: 19", 1), "utf-8")
+    bump(edited)
+    result = fresh_hub.build()
+    assert result["mode"] == "full"
+    assert "what listings show changed" in result["reason"], result
+    assert output_files(fresh_hub.root) == fresh_hub.cold_twin(tmp_path)
 
 
 @pytest.fixture()

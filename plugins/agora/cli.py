@@ -56,7 +56,7 @@ def _extra_commands() -> list[Any]:
     """Subcommands with their own module (adopt, forum sync, ...), imported lazily."""
     registrars = []
     for module_name in ("agora.editors.scaffold", "agora.editors.calendar", "agora.adopt.command",
-                        "agora.forum.cli", "agora.newsletter.cli"):
+                        "agora.forum.cli", "agora.newsletter.cli", "agora.serve"):
         try:
             module = __import__(module_name, fromlist=["register_command"])
         except ImportError:

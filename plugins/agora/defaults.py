@@ -182,7 +182,8 @@ MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.codehilite": {"css_class": "highlight"},
         "markdown.extensions.extra": {},
-        "markdown.extensions.toc": {"permalink": False},
+        # toc's heading ids without its table of contents, which no page shows
+        "agora.headings": {"permalink": False},
     },
     "output_format": "html5",
 }
@@ -210,6 +211,7 @@ PLUGINS = [
     "agora.search",  # the search page; Pagefind indexes the written site
     "agora.incremental",  # previews re-render only the pages an edit changed
     "agora.prefetch",  # content files are parsed on every core
+    "agora.render",  # pages are rendered and written on every core
 ]
 
 CACHE_CONTENT = True

@@ -22,18 +22,22 @@ How a build decides (only when ``LOAD_CONTENT_CACHE`` is on, i.e. previews;
 
 2. Full build when anything global changed, a source was added, removed or
    failed, the previous build's ``next_change`` has passed, a page the previous
-   build wrote is missing, or a changed source's listing fingerprint differs.
+   build wrote is missing, the order of a listing changed, or a changed
+   source's listing fingerprint differs in anything but its title.
 
-3. Otherwise only bodies changed: the writer renders the pages whose
-   ``write_file`` keyword arguments hold one of the edited objects and skips
-   every other page, which is already in the output and would be identical.
+3. Otherwise the writer (:class:`agora.render.AgoraWriter`) renders, page by
+   page, those whose ``write_file`` keyword arguments hold one of the edited
+   objects, and skips every other page, which is already in the output and
+   would be identical. When a title changed, it also renders every page whose
+   previous output shows the old title or links to the object: its listings.
    Feeds, calendars and files plugins write themselves are always written.
 
 Rules for templates and plugins: a page that shows the *body* of other content
 (a digest...) passes those objects to ``write_file`` as ``agora_renders=[...]``
 so that it is re-rendered when one of them changes; a value computed from a
-body and shown elsewhere (reading time...) belongs in the metadata. Skipped
-pages send no ``content_written`` signal.
+body and shown elsewhere (reading time...) belongs in the metadata. A page
+showing another object's title links to it or shows the title as it is.
+Skipped pages send no ``content_written`` signal.
 
 The decision and its figures go to ``build.json`` under ``incremental``.
 """
@@ -51,6 +55,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from pelican import signals
 from pelican.contents import Content
 from pelican.writers import Writer
@@ -63,7 +68,7 @@ from agora.state import build_state
 logger = logging.getLogger(__name__)
 
 MANIFEST_FILE = "agora-incremental.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 PLAN_KEY = "incremental_plan"
 #: ``<function f at 0x7f...>`` differs between processes: never part of a fingerprint.
 ADDRESS_RE = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -160,13 +165,43 @@ def global_fingerprint(settings: Mapping[str, Any], sources: set[str],
 
 
 def listing_fingerprint(obj: Content) -> str:
-    """What other pages can show of ``obj``: all but its body (the summary included)."""
-    metadata = sorted((str(k), v) for k, v in obj.metadata.items())
+    """What other pages can show of ``obj`` but its title: all but its body."""
+    metadata = sorted((str(k), v) for k, v in obj.metadata.items() if k != "title")
     summary = obj.metadata.get("summary")
     if summary is None:  # Pelican derives the summary from the body
         summary = obj.get_summary("")
     return digest(type(obj).__name__, obj.save_as, obj.url, obj.status,
                   getattr(obj, "lang", None), metadata, summary)
+
+
+def listing_entry(path: str, obj: Content) -> dict[str, Any]:
+    """A source's line in the manifest (the title apart: a new one re-renders listings)."""
+    return {"stamp": file_stamp(path), "listing": listing_fingerprint(obj),
+            "title": str(getattr(obj, "title", "")), "url": str(getattr(obj, "url", ""))}
+
+
+def order_fingerprint(context: Mapping[str, Any]) -> str:
+    """The order of every listed sequence (a new title may move an item to another page)."""
+    def sources(items: Any) -> list[Any]:
+        if not isinstance(items, list | tuple):
+            return []
+        found: list[Any] = []
+        for item in items:
+            if isinstance(item, Content):
+                found.append(item.source_path)
+            elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], list):
+                found.append((str(item[0]), sources(item[1])))
+        return found
+
+    return digest(sorted((key, sources(value)) for key, value in context.items()
+                         if isinstance(key, str) and not key.startswith("_")))
+
+
+def needles(entry: Mapping[str, Any]) -> tuple[bytes, ...]:
+    """What a page showing an object shows of it: its title (as is, escaped), its URL."""
+    title, url = str(entry.get("title") or ""), str(entry.get("url") or "")
+    found = {text.encode() for text in (title, str(escape(title)), url.strip("/")) if text}
+    return tuple(sorted(found))
 
 
 @dataclass
@@ -176,20 +211,34 @@ class Plan:
     mode: str  # "full" or "incremental"
     reason: str
     dirty: frozenset[str] = frozenset()  # source paths whose own pages are re-rendered
+    #: what pages showing a re-titled object contain (its old title, its URL)
+    shown: tuple[bytes, ...] = ()
     manifest: dict[str, Any] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)  # goes to build.json
     written: set[str] = field(default_factory=set)  # files this build wrote
     stamps: dict[str, list[int]] = field(default_factory=dict)  # sources, as this build saw them
     context: Mapping[str, Any] = field(default_factory=dict)  # the shared template context
 
-    def must_render(self, variables: Mapping[str, Any]) -> bool:
+    def must_render(self, variables: Mapping[str, Any], renders: Any = (),
+                    path: str | None = None) -> bool:
+        """Whether a page must be rendered again (``renders``: its ``agora_renders``)."""
         if self.mode == "full":
             return True
         for value in variables.values():
             if isinstance(value, Content) and value.source_path in self.dirty:
                 return True
-        shown = variables.get("agora_renders") or ()
-        return any(getattr(obj, "source_path", None) in self.dirty for obj in shown)
+        if any(getattr(obj, "source_path", None) in self.dirty for obj in renders):
+            return True
+        return bool(self.shown) and path is not None and self.shows(path)
+
+    def shows(self, path: str) -> bool:
+        """Whether the page's previous output shows a re-titled object."""
+        try:
+            with open(path, "rb") as handle:
+                text = handle.read()
+        except OSError:
+            return True
+        return any(needle in text for needle in self.shown)
 
 
 def manifest_path(settings: Mapping[str, Any]) -> Path:
@@ -222,7 +271,8 @@ def decide(settings: Mapping[str, Any], context: Mapping[str, Any], now: Any) ->
     stamps = {path: file_stamp(path) for path in objects}
     fingerprint = global_fingerprint(settings, set(objects), now.date().isoformat())
     manifest: dict[str, Any] = {"format": MANIFEST_FORMAT, "global": fingerprint,
-                                "failed": failed, "sources": {}, "pages": []}
+                                "order": order_fingerprint(context), "failed": failed,
+                                "sources": {}, "pages": []}
     previous = load_manifest(settings)
 
     def full(reason: str) -> Plan:
@@ -244,21 +294,28 @@ def decide(settings: Mapping[str, Any], context: Mapping[str, Any], now: Any) ->
     missing = next((p for p in previous.get("pages", []) if not (output / p).exists()), None)
     if missing:
         return full(f"{missing} is missing from the output")
-    dirty = []
+    dirty: list[str] = []
+    shown: set[bytes] = set()
     for path, stamp in stamps.items():
         before = previous["sources"][path]
         if before["stamp"] == stamp:
             manifest["sources"][path] = before
             continue
-        listing = listing_fingerprint(objects[path])
-        if listing != before["listing"]:
+        entry = listing_entry(path, objects[path])
+        if entry["listing"] != before["listing"]:
             return full(f"{os.path.relpath(path, settings['PATH'])}: "
                         f"what listings show changed")
-        manifest["sources"][path] = {"stamp": stamp, "listing": listing}
+        if entry["title"] != before.get("title"):
+            shown.update(needles(before))
+        manifest["sources"][path] = {**entry, "stamp": stamp}
         dirty.append(path)
+    if previous.get("order") != manifest["order"]:
+        return full("the order of a listing changed")
     manifest["pages"] = list(previous.get("pages", []))
-    return Plan("incremental", f"{len(dirty)} edited file(s), bodies only",
-                dirty=frozenset(dirty), manifest=manifest, stamps=stamps)
+    what = "titles changed" if shown else "bodies only"
+    return Plan("incremental", f"{len(dirty)} edited file(s), {what}",
+                dirty=frozenset(dirty), shown=tuple(sorted(shown)), manifest=manifest,
+                stamps=stamps)
 
 
 def _passed(moment: str, now: datetime) -> bool:
@@ -305,7 +362,7 @@ def save_manifest(pelican: Any) -> None:
         if path not in sources and path in plan.stamps:  # full builds: every source
             # the stamp taken before rendering: a file saved during the build counts
             # as edited next time
-            sources[path] = {"stamp": plan.stamps[path], "listing": listing_fingerprint(obj)}
+            sources[path] = {**listing_entry(path, obj), "stamp": plan.stamps[path]}
     output = Path(settings["OUTPUT_PATH"])
     pages = set(plan.manifest.get("pages", []))
     pages.update(os.path.relpath(p, output) for p in plan.written)
@@ -319,31 +376,11 @@ def save_manifest(pelican: Any) -> None:
     os.replace(temporary, target)
 
 
-class IncrementalWriter(Writer):
-    """Pelican's writer, skipping pages the build plan says are unchanged."""
+def get_writer(pelican: Any) -> type[Writer] | None:
+    """Agora's writer skips the pages the plan leaves out (``agora.render`` gives it too)."""
+    from agora import render  # noqa: PLC0415 - the writer's module imports this one
 
-    def write_file(self, name: Any, template: Any, context: Any, relative_urls: bool = False,
-                   paginated: Any = None, template_name: Any = None,
-                   override_output: bool = False, url: Any = None, **kwargs: Any) -> Any:
-        plan = current_plan(self.settings)
-        if plan is not None and name:
-            if not plan.must_render(kwargs):
-                plan.report["skipped"] += 1
-                return None
-            plan.report["rendered"] += 1
-        kwargs.pop("agora_renders", None)
-        return super().write_file(name, template, context, relative_urls, paginated,
-                                  template_name, override_output, url, **kwargs)
-
-    def _open_w(self, filename: str, encoding: str, override: bool = False) -> Any:
-        plan = current_plan(self.settings)
-        if plan is not None:
-            plan.written.add(filename)
-        return super()._open_w(filename, encoding, override)
-
-
-def get_writer(pelican: Any) -> type[Writer]:
-    return IncrementalWriter
+    return None if render.render_active(pelican.settings) else render.AgoraWriter
 
 
 CAPABILITY = Capability(
@@ -358,4 +395,4 @@ def register() -> None:
     CAPABILITY.register()
 
 
-__all__ = ["IncrementalWriter", "Plan", "decide", "listing_fingerprint", "register"]
+__all__ = ["Plan", "decide", "listing_fingerprint", "register"]

@@ -57,14 +57,18 @@ Job = tuple[int, str, str]  # (generator index, reader format, absolute path)
 DONE = "done"  # a worker's last message
 
 
-def worker_count(settings: Mapping[str, Any]) -> int:
-    """How many processes parse (1: serial, as Pelican does)."""
-    configured = options(settings).read_workers
+def auto_workers(configured: int) -> int:
+    """A worker setting's process count: ``configured``, or (0) one per usable CPU."""
     if configured:
         return max(1, configured)
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     return max(1, min(usable, MAX_AUTO_WORKERS))
+
+
+def worker_count(settings: Mapping[str, Any]) -> int:
+    """How many processes parse (1: serial, as Pelican does)."""
+    return auto_workers(options(settings).read_workers)
 
 
 def can_fork() -> bool:

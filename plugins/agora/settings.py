@@ -341,7 +341,7 @@ class Options:
         "data/newsletter", _text,
         "Where `agora newsletter build` keeps assembled issues (relative to the project): an "
         "issue kept there is published as it is, whatever the content says later.")
-    # build speed (agora.incremental, agora.prefetch)
+    # build speed (agora.incremental, agora.prefetch, agora.render)
     incremental: bool = setting(
         True, _boolean,
         "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
@@ -349,6 +349,10 @@ class Options:
     read_workers: int = setting(
         0, _number(0, 64, integer=True),
         "Processes that parse content files (0: one per CPU, at most 4; 1: serial).")
+    render_workers: int = setting(
+        0, _number(0, 64, integer=True),
+        "Processes that render and write pages once the context is complete (0: one per "
+        "CPU, at most 4; 1: serial).")
 
     def site_name(self, settings: Mapping[str, Any], lang: str | None) -> str:
         """The site's name in ``lang`` (``SITENAME`` unless ``AGORA_SITE_TEXT`` says otherwise)."""

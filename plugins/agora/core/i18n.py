@@ -101,21 +101,30 @@ class Translator:
         return self.catalogs.get(lang) or self.catalogs.get(lang.split("_")[0]) or self.null
 
     def callables(self) -> tuple[Any, Any, Any, Any]:
+        # A page calls gettext dozens of times: its catalog is looked up once per
+        # template context (the last one is remembered), not at every string.
+        last: list[Any] = [None, self.null]
+
+        def catalog(context: Any) -> gettext.NullTranslations:
+            if last[0] is not context:
+                last[0], last[1] = context, self.for_lang(page_lang(context))
+            return cast(gettext.NullTranslations, last[1])
+
         @pass_context
         def _gettext(context: Any, message: str) -> str:
-            return self.for_lang(page_lang(context)).gettext(message)
+            return catalog(context).gettext(message)
 
         @pass_context
         def _ngettext(context: Any, singular: str, plural: str, n: int) -> str:
-            return self.for_lang(page_lang(context)).ngettext(singular, plural, n)
+            return catalog(context).ngettext(singular, plural, n)
 
         @pass_context
         def _pgettext(context: Any, ctx: str, message: str) -> str:
-            return self.for_lang(page_lang(context)).pgettext(ctx, message)
+            return catalog(context).pgettext(ctx, message)
 
         @pass_context
         def _npgettext(context: Any, ctx: str, singular: str, plural: str, n: int) -> str:
-            return self.for_lang(page_lang(context)).npgettext(ctx, singular, plural, n)
+            return catalog(context).npgettext(ctx, singular, plural, n)
 
         return _gettext, _ngettext, _pgettext, _npgettext
 

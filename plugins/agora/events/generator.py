@@ -223,6 +223,7 @@ class EventsGenerator(ContentTypeGenerator):
         feed = [e for e in self.listed if self.in_feed(e)]
         events_label = gettext("Events")
         name = f"{site} — {events_label}"
+        self.serialized: dict[int, Any] = {}  # each event's VEVENT, made once for all calendars
         self.write_calendar(self.urls.save_as("events_calendar"), feed, name, gettext)
         for event in [*self.items, *self.hidden_items]:  # each event page links its own file
             self.write_calendar(self.urls.save_as("event_ics", slug=event.slug), [event],
@@ -241,7 +242,8 @@ class EventsGenerator(ContentTypeGenerator):
     def write_calendar(self, save_as: str, events: list[Event], name: str,
                        gettext: Callable[[str], str]) -> None:
         data = ics.build_calendar(events, self.settings, name=name, source=save_as,
-                                  fallback_stamp=self.now, gettext=gettext)
+                                  fallback_stamp=self.now, gettext=gettext,
+                                  serialized=getattr(self, "serialized", None))
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "wb") as handle:

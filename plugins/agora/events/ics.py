@@ -151,9 +151,20 @@ def zone_range(events: Iterable[Any]) -> tuple[date, date]:
     return first, date(max(last_year, first.year + 1), 1, 1)
 
 
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
 def build_calendar(events: Iterable[Any], settings: Mapping[str, Any], *, name: str,
-                   source: str, fallback_stamp: datetime, gettext: Gettext) -> bytes:
-    """A complete VCALENDAR for ``events`` (sorted by start, then UID: stable bytes)."""
+                   source: str, fallback_stamp: datetime, gettext: Gettext,
+                   serialized: dict[int, tuple[VEvent, bytes]] | None = None) -> bytes:
+    """A complete VCALENDAR for ``events`` (sorted by start, then UID: stable bytes).
+
+    An event is in several calendars (all events, its own, its format's, its
+    tags'): ``serialized``, kept by the caller for one set of calendars with
+    the same ``fallback_stamp`` and ``gettext``, holds each event's VEVENT and
+    its bytes, made once. A calendar's bytes are its own lines, then those of
+    each component, exactly what ``Calendar.to_ical`` writes.
+    """
     items = sorted(events, key=lambda e: (e.start.astimezone(UTC), event_uid(e, settings)))
     calendar = Calendar()
     calendar.add("prodid", f"-//Agora {agora.__version__}//{urls_of(settings).identity_host}//"
@@ -169,14 +180,29 @@ def build_calendar(events: Iterable[Any], settings: Mapping[str, Any], *, name: 
     source_url = absolute_url(source, settings)
     if source_url.startswith(("http://", "https://")):
         calendar.add("source", source_url, parameters={"VALUE": "URI"})
+    header = calendar.to_ical()[: -len(END_CALENDAR)]
+    cache = serialized if serialized is not None else {}
+    parts: list[bytes] = []
     for event in items:
-        calendar.add_component(to_vevent(event, settings, fallback_stamp, gettext))
+        found = cache.get(id(event))
+        if found is None:
+            component = to_vevent(event, settings, fallback_stamp, gettext)
+            found = cache[id(event)] = (component, component.to_ical())
+        calendar.add_component(found[0])
+        parts.append(found[1])
     if items:
         # one VTIMEZONE per TZID used (UTC times need none), before the events, sorted
         first, last = zone_range(items)
-        for index, zone in enumerate(sorted(calendar.get_missing_tzids())):
-            calendar.subcomponents.insert(index, vtimezone(zone, first, last))
-    return calendar.to_ical()
+        zones = [vtimezone_ical(zone, first, last)
+                 for zone in sorted(calendar.get_missing_tzids())]
+        parts[:0] = zones
+    return b"".join([header, *parts, END_CALENDAR])
+
+
+@functools.lru_cache(maxsize=512)
+def vtimezone_ical(zone: str, first: date, last: date) -> bytes:
+    """The VTIMEZONE's bytes, serialized once per build process (see :func:`vtimezone`)."""
+    return vtimezone(zone, first, last).to_ical()
 
 
 @functools.lru_cache(maxsize=512)

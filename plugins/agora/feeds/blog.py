@@ -64,6 +64,15 @@ class BlogFeeds:
         self.catalogs = catalogs
         self.limit = limit
         self.lang = hub.urls.default_lang
+        # an article is in several feeds (all, category, tags, series, author): its entry,
+        # absolute links and all, is made once
+        self.entries: dict[int, Entry] = {}
+
+    def entry(self, article: Any) -> Entry:
+        found = self.entries.get(id(article))
+        if found is None:
+            found = self.entries[id(article)] = article_entry(article, self.hub)
+        return found
 
     def feeds(self, key: str, setting: str, texts: Texts, page_url: str,
               articles: Sequence[Any], lang: str | None = None, rss_texts: Texts | None = None,
@@ -72,7 +81,7 @@ class BlogFeeds:
 
         ``texts(gettext, site name)`` gives a feed's title and description in a language.
         """
-        entries = tuple(article_entry(a, self.hub) for a in articles[: self.limit])
+        entries = tuple(self.entry(a) for a in articles[: self.limit])
         lang = lang or self.lang
         for fmt, suffix, wording in (("atom", "", texts), ("rss", ":rss", rss_texts or
                                                            partial(as_rss, texts))):
@@ -94,19 +103,26 @@ class BlogFeeds:
                                   urls.url("blog", lang=lang), translated, lang=lang)
 
     def taxonomies(self) -> Iterable[Feed]:
-        articles = self.hub.blog.articles
-        categories = {a.category.slug: a.category for a in articles
-                      if getattr(a, "category", None)}
+        categories: dict[str, Any] = {}
+        in_category: dict[str, list[Any]] = {}
+        tags: dict[str, Any] = {}
+        tagged: dict[str, list[Any]] = {}
+        for article in self.hub.blog.articles:  # one pass (taxonomies compare by slug)
+            category = getattr(article, "category", None)
+            if category:
+                categories[category.slug] = category
+                in_category.setdefault(category.slug, []).append(article)
+            for tag in getattr(article, "tags", None) or []:
+                tags[tag.slug] = tag
+            for slug in dict.fromkeys(t.slug for t in getattr(article, "tags", None) or []):
+                tagged.setdefault(slug, []).append(article)
         for slug, category in sorted(categories.items()):
             yield from self.feeds(f"category:{slug}", "CATEGORY_FEED",
-                                  partial(in_category, category.name), category.url,
-                                  [a for a in articles
-                                   if getattr(a, "category", None) == category], slug=slug)
-        tags = {t.slug: t for a in articles for t in getattr(a, "tags", None) or []}
+                                  partial(in_category_named, category.name), category.url,
+                                  in_category[slug], slug=slug)
         for slug, tag in sorted(tags.items()):
-            yield from self.feeds(f"tag:{slug}", "TAG_FEED", partial(tagged, tag.name), tag.url,
-                                  [a for a in articles if tag in (getattr(a, "tags", None) or [])],
-                                  slug=slug)
+            yield from self.feeds(f"tag:{slug}", "TAG_FEED", partial(tagged_with, tag.name),
+                                  tag.url, tagged[slug], slug=slug)
 
     def series_and_authors(self) -> Iterable[Feed]:
         hub = self.hub
@@ -114,13 +130,17 @@ class BlogFeeds:
             yield from self.feeds(f"series:{slug}", "SERIES_FEED", partial(in_series, series),
                                   hub.urls.url("blog"), hub.blog.in_series(slug), slug=slug)
         # bylines name only who may be named: members who consented, and other people
-        authors = {str(a.slug): a for article in hub.blog.articles
-                   for a in getattr(article, "authors", None) or []}
+        authors: dict[str, Any] = {}
+        written: dict[str, list[Any]] = {}  # one pass over the articles, not one per author
+        for article in hub.blog.articles:
+            for author in getattr(article, "authors", None) or []:
+                authors[str(author.slug)] = author
+            for slug in dict.fromkeys(str(getattr(x, "slug", x))
+                                      for x in getattr(article, "authors", None) or []):
+                written.setdefault(slug, []).append(article)
         for slug, author in sorted(authors.items()):
-            written = [a for a in hub.blog.articles if slug in
-                       {str(getattr(x, "slug", x)) for x in getattr(a, "authors", None) or []}]
             yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", partial(by_author, author.name),
-                                  author.url, written, slug=slug)
+                                  author.url, written[slug], slug=slug)
 
 
 # Each feed's (title, description) from a language's gettext and the site's name in it.
@@ -146,12 +166,12 @@ def everything_in(lang: str, _: Gettext, site: str) -> tuple[str, str]:
             _("Every new article, in full."))
 
 
-def in_category(name: str, _: Gettext, site: str) -> tuple[str, str]:
+def in_category_named(name: str, _: Gettext, site: str) -> tuple[str, str]:
     return (titled(site, _("Category: %(name)s") % {"name": name}),
             _("New articles in the category %(name)s.") % {"name": name})
 
 
-def tagged(name: str, _: Gettext, site: str) -> tuple[str, str]:
+def tagged_with(name: str, _: Gettext, site: str) -> tuple[str, str]:
     return (titled(site, _("Tag: %(name)s") % {"name": name}),
             _("New articles tagged %(name)s.") % {"name": name})
 
