@@ -301,8 +301,10 @@ def check_references(
             problems.append(problem(path, field_name, f"expected a known {target} slug ({choices})",
                                     key))
         elif isinstance(keys[key], Mapping) and keys[key].get("unpublishable"):
+            # build.json and pull-request annotations are public: the key is not repeated
             problems.append(problem(path, field_name, f"expected a {target} that may be published "
-                                    f"({keys[key]['unpublishable']})", key))
+                                    f"({keys[key]['unpublishable']})",
+                                    found_text=f"a {target} who may not be named"))
     return problems
 
 
