@@ -38,7 +38,8 @@ class LogCollector(logging.Handler):
     RESTATED = ("Unable to find '%s', skipping url replacement",
                 'There are %s items "%s" with lang %s',
                 "There are %s original (not translated) items %s",
-                'All items ("%s") "%s" are translations')
+                'All items ("%s") "%s" are translations',
+                "Empty alt attribute for image %s in %s")
 
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)

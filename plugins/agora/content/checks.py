@@ -65,6 +65,9 @@ def file_problems(source_path: str, shown: str, settings: Mapping[str, Any]) -> 
         return [problem(shown, "file", "expected a file inside the repository (a symbolic "
                         "link pointing outside it is never read)",
                         found_text=OUTSIDE_REPOSITORY)]
+    if size == 0 or (size < 64 and not path.read_bytes().strip()):
+        return [problem(shown, "file", "expected front matter and text (a title at least)",
+                        found_text="an empty file")]
     limit = options(settings).content_max_kb
     if size > limit * 1024:
         return [problem(shown, "file", f"expected a content file of at most {limit} KB "

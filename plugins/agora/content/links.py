@@ -89,7 +89,7 @@ def check_page_links(settings: Mapping[str, Any]) -> list[Problem]:
             path = unquote(urlsplit(target).path).lstrip("/")
             if not written(output, path):
                 found.append(problem(shown, "body", f"expected a link to a page of the site "
-                                     f"(/{path} is not in the output)", found_text=link,
+                                     f"(/{path} is not in the output)", found=link,
                                      severity="warning"))
     report(settings, *found)
     return found

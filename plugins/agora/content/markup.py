@@ -108,14 +108,20 @@ class Scanner(HTMLParser):
         self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
         #: (offset, raw tag text, attributes) of each tag holding a dangerous URL
         self.unsafe: list[tuple[int, str, list[tuple[str, str | None]]]] = []
-        #: offsets of ``<`` the parser read as text (an unfinished tag at the end)
+        #: offsets of text the parser read from a ``<`` (an unfinished tag or comment)
         self.stray: list[int] = []
+        #: where each thing the parser read starts: a stray text ends at the next one
+        self.boundaries: list[int] = []
 
     def position(self) -> int:
         line, column = self.getpos()
-        return self.line_starts[line - 1] + column
+        at = self.line_starts[line - 1] + column
+        if not self.boundaries or self.boundaries[-1] != at:
+            self.boundaries.append(at)
+        return at
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.position()
         self.tags.append((tag, attrs))
         values = {name: value for name, value in reversed(attrs)}
         alt = values.get("alt") if tag == "img" else None
@@ -144,16 +150,43 @@ class Scanner(HTMLParser):
         if self.text.startswith("<", start):
             self.stray.append(start)
 
+    def handle_endtag(self, tag: str) -> None:
+        self.position()
+
+    def handle_comment(self, data: str) -> None:
+        self.position()
+
+    def handle_decl(self, decl: str) -> None:
+        self.position()
+
+    def handle_pi(self, data: str) -> None:
+        self.position()
+
+    def unknown_decl(self, data: str) -> None:
+        """``<![CDATA[...]]>``: outside SVG and MathML a browser ends it at the first ``>``,
+        where this parser waits for ``]]>``: what lies between would be markup to one and
+        text to the other, so all of it is made text."""
+        self.stray.append(self.position())
+
+    def stray_text(self) -> list[tuple[int, int, str]]:
+        """Edits escaping every ``<`` of the text the parser read from a ``<``.
+
+        A tag or comment left unfinished (``<a href="javascript:...`` and no ``>``,
+        ``<!--`` and no ``-->``) is text to this parser, up to the next thing it
+        reads or the end; in a page a browser would read markup there, swallowing
+        the page's next tags. Escaped, it is text for the browser too (so is a
+        CDATA section, see :meth:`unknown_decl`).
+        """
+        edits = []
+        for start in self.stray:
+            end = next((b for b in self.boundaries if b > start), len(self.text))
+            edits.append((start, end - start, self.text[start:end].replace("<", "&lt;")))
+        return edits
 
     def defanged(self) -> str:
-        """The text without a dangerous URL; every other byte as it was.
-
-        A tag left unfinished (``<a href="javascript:...`` and no ``>``) is text to
-        this parser, but in a page it would swallow the next tag: its ``<`` is
-        escaped, like any ``<`` the parser read as text.
-        """
+        """The text without a dangerous URL and without unfinished markup; the rest as it was."""
         edits = [(at, len(raw), _safe_tag(raw, attrs)) for at, raw, attrs in self.unsafe]
-        edits += [(at, 1, "&lt;") for at in self.stray]
+        edits += self.stray_text()
         text = self.text
         for at, length, replacement in sorted(edits, reverse=True):
             text = text[:at] + replacement + text[at + length:]
@@ -174,12 +207,19 @@ def references(text: str | None) -> list[Reference]:
     return scan(text).found if text else []
 
 
+#: An attribute name written back as it is; anything else in a tag being rewritten
+#: (``"x``, ``=``, ``<svg`` in a malformed tag) is left out rather than risk new markup.
+_PLAIN_NAME = re.compile(r"[a-zA-Z_:][-a-zA-Z0-9_:.]*")
+
+
 def _safe_tag(tag_text: str, attrs: list[tuple[str, str | None]]) -> str:
     """A start tag written again without its dangerous URL attributes."""
-    name = re.match(r"<\s*([^\s/>]+)", tag_text)
+    name = re.match(r"<\s*([a-zA-Z][-a-zA-Z0-9:]*)", tag_text)
     tag = name.group(1) if name else "span"
     kept = []
     for attribute, value in attrs:
+        if not _PLAIN_NAME.fullmatch(attribute):
+            continue
         if attribute in URL_ATTRIBUTES and value is not None and any(
                 dangerous_scheme(url, image=(tag.lower(), attribute) in IMAGE_SOURCES)
                 for url in candidates(attribute, value)):

@@ -222,6 +222,7 @@ class AgoraMarkdownReader(SchemaMetadata, MarkdownReader):
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None  # +1 for the opening ---
             what = getattr(exc, "problem", None) or "unreadable YAML"
+            what = what.removeprefix("found ")  # PyYAML's "found unexpected end of stream"
             report_or_raise([problem(shown, "front matter",
                                      "expected valid YAML between --- lines",
                                      found_text=what, line=line)], self.settings)

@@ -130,12 +130,19 @@ class Schema:
                 problems.append(problem(path, name, f"expected {exc.expected}",
                                         raw if exc.found is ... else exc.found))
                 continue
+            except (ValueError, OverflowError, TypeError, RecursionError):
+                # a value no field type foresaw (a year 99999, a number of days beyond
+                # what Python counts): still a problem of this field, never a crash
+                problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
+                                        if spec.help else f"expected {spec.kind}", raw))
+                continue
             advice = spec.advise(raw) if spec.advise is not None else None
             if advice:
                 problems.append(problem(path, name, f"Agora suggests {advice}", raw,
                                         severity="note"))
+        wrong = {p.field for p in problems}
         for name, spec in self.fields.items():
-            if spec.required and name not in clean:
+            if spec.required and name not in clean and name not in wrong:
                 problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
                                         if spec.help else f"expected {spec.kind}",
                                         found_text="nothing (the field is required)"))
