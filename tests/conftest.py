@@ -85,6 +85,20 @@ def build_report(root: Path) -> dict[str, Any]:
     return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
 
 
+def write_check_settings(root: Path, snapshot: Path | None = None) -> Path:
+    """A settings file for ``agora check`` on the site under ``root`` (demo settings).
+
+    Not named pelicanconf.py: it imports the demo's, which has that name.
+    """
+    settings = root / "checkconf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(REPO / 'theme')!r}\nAGORA_NOW = {DEMO_NOW!r}\n"
+        f"AGORA_FORUM_SNAPSHOT_DIR = {str(snapshot or REPO / 'data' / 'forum')!r}\n"
+        "LOAD_CONTENT_CACHE = False\n", encoding="utf-8")
+    return settings
+
+
 def write_files(root: Path, files: dict[str, str]) -> None:
     for relative, text in files.items():
         target = root / relative

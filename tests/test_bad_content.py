@@ -28,7 +28,7 @@ import pytest
 from agora.cli import main
 from agora.content.checks import Origin, check_content
 from agora.core import StrictModeError
-from tests.conftest import DEMO_NOW, REPO, Site, build
+from tests.conftest import REPO, Site, build, write_check_settings
 from tests.members.conftest import copy_demo_members
 
 CORPUS = REPO / "tests" / "fixtures" / "bad-content" / "content"
@@ -298,12 +298,7 @@ def test_the_production_build_fails(corpus_root, tmp_path):
 
 
 def test_agora_check_fails_and_annotates_every_problem(corpus_root, capsys):
-    settings = corpus_root / "checkconf.py"  # not pelicanconf.py: it imports that one
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(REPO)!r})\nfrom pelicanconf import *\n"
-        f"THEME = {str(REPO / 'theme')!r}\nAGORA_NOW = {DEMO_NOW!r}\n"
-        f"AGORA_FORUM_SNAPSHOT_DIR = {str(REPO / 'data' / 'forum')!r}\n"
-        "LOAD_CONTENT_CACHE = False\n", encoding="utf-8")
+    settings = write_check_settings(corpus_root)
     assert main(["check", "--settings", str(settings), "--format", "github"]) == 1
     out = capsys.readouterr().out.splitlines()
     for path, problems in EXPECTED.items():
