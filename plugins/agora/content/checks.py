@@ -77,6 +77,37 @@ def file_problems(source_path: str, shown: str, settings: Mapping[str, Any]) -> 
     return []
 
 
+#: reStructuredText that reads a file or a URL while building: ``.. include::``, and the
+#: ``:file:``/``:url:`` options of ``raw`` and ``csv-table``.
+INCLUSION = re.compile(r"^[ \t]*(?:\.\.[ \t]+include::|:(?P<option>file|url):)[ \t]*"
+                       r"(?P<target>\S.*?)[ \t]*$", re.MULTILINE)
+
+
+def inclusion_problems(source_path: str, shown: str, settings: Mapping[str, Any]
+                       ) -> list[Problem]:
+    """reST that would publish a file from outside the repository, or fetch a URL.
+
+    ``.. include:: /proc/self/environ`` in a pull request would put the build's
+    environment (its secrets) on a preview page.
+    """
+    try:
+        text = Path(source_path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    root, folder = project_root(settings), Path(source_path).parent
+    problems = []
+    for match in INCLUSION.finditer(text):
+        target, line = match["target"], text.count("\n", 0, match.start()) + 1
+        if match["option"] == "url":
+            problems.append(problem(shown, "body", "expected a file of the repository (a build "
+                                    "never fetches from the network)", target, line=line))
+        elif not (target.startswith("<") and target.endswith(">")) and not inside(
+                (folder / target).resolve(), root):  # <isonum.txt>: docutils' own files
+            problems.append(problem(shown, "body", "expected a file inside the repository",
+                                    target, line=line))
+    return problems
+
+
 @dataclass
 class Origin:
     """The file being checked: where it is, and where a value is written in it."""

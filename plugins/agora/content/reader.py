@@ -41,7 +41,7 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
-from agora.content.checks import Origin, check_content, file_problems
+from agora.content.checks import Origin, check_content, file_problems, inclusion_problems
 from agora.content.fields import PELICAN_DATE_EXPECTED
 from agora.content.frontmatter import load_yaml, load_yaml_dates_as_text, split_front_matter
 from agora.content.paths import display_path
@@ -243,6 +243,8 @@ class AgoraRstReader(SchemaMetadata, RstReader):
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         self.guard(source_path)
+        shown = display_path(source_path, self.settings.get("PATH"))
+        report_or_raise(inclusion_problems(source_path, shown, self.settings), self.settings)
         with self.metadata_as_written():
             content, metadata = super().read(source_path)
         return self.finish(content, metadata, source_path)
