@@ -32,6 +32,9 @@ from agora.core.report import WITHHELD_PROFILE
 from tests.conftest import REPO, Site, build, write_check_settings
 from tests.members.conftest import copy_demo_members
 
+# one worker builds the site once (make test distributes by group)
+pytestmark = pytest.mark.xdist_group("bad-content")
+
 CORPUS = REPO / "tests" / "fixtures" / "bad-content" / "content"
 E, W = "error", "warning"
 

@@ -2,8 +2,8 @@
 
 One story with recognisable fake secrets in the environment (the forum's API key,
 the SMTP password, the listmonk token) and subscribers in the database:
-``agora sync`` refused (a 403 that quotes the key back) and unreachable, then
-done; a build; ``agora newsletter build``; ``agora newsletter send`` refused (a
+``agora sync`` refused (a 403 that quotes the key back, a 401 midway) and
+unreachable, then done; a build; ``agora newsletter build``; ``agora newsletter send`` refused (a
 server quoting the password back), unreachable, through a listmonk that quotes
 its token back, then done with one address refused. Then everything is
 searched: every file under the test's folder (the hub, its output with
@@ -132,6 +132,11 @@ def sync_story(run: Callable[..., int], forum: FakeDiscourse) -> None:
         {"errors": [f"invalid API key {FORUM_KEY} for robot_sync"]}, status=403)
     assert run("sync") == 1
     del forum.broken["/about.json"]
+    forum.broken["/latest.json"] = lambda: json_response(
+        {"errors": ["You are not permitted to view the requested resource."],
+         "error_type": "invalid_access", "api_key": FORUM_KEY}, status=401)
+    assert run("sync") == 1
+    del forum.broken["/latest.json"]
     assert run("sync", "--forum-url", f"http://127.0.0.1:{free_port()}") == 1
     assert run("sync") == 0
     assert all(hit.headers.get("Api-Key") == FORUM_KEY for hit in forum.log)

@@ -28,6 +28,9 @@ import pytest
 from agora.cli import main
 from tests.conftest import REPO, Site, write_check_settings
 
+# one worker builds the site once (make test distributes by group)
+pytestmark = pytest.mark.xdist_group("privacy-walk")
+
 PATTERNS = (re.compile(r"marc[\s._-]?petit", re.IGNORECASE), re.compile(r"\bmarc\.p\b"))
 OWN_PROFILE = "content/members/marc-petit.md"
 

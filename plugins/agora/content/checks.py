@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit
 
 from agora.content.markup import Reference, dangerous_scheme, scan
 from agora.content.paths import display_path, inside, project_root
-from agora.problems import Problem, problem
+from agora.problems import Problem, Severity, problem
 from agora.settings import options
 from agora.state import report
 
@@ -148,7 +148,7 @@ class Origin:
         return None
 
     def problem(self, field_name: str, expected: str, found: str, *,
-                severity: Any = "error") -> Problem:
+                severity: Severity = "error") -> Problem:
         return problem(self.shown, field_name, expected, found, severity=severity,
                        line=self.line(found))
 
@@ -220,7 +220,7 @@ def escapes(relative: str) -> bool:
 
 
 def local_file_problems(url: str, field_name: str, origin: Origin, *, kind: str,
-                        from_root: bool = False, missing: Any = "error") -> list[Problem]:
+                        from_root: bool = False, missing: Severity = "error") -> list[Problem]:
     """A local file a page shows or links: inside the content folder, existing, ours."""
     found = candidates(url, origin.folder, from_root=from_root)
     if found is None:
