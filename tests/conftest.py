@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ def build(root: Path, settings_file: Path | None = None, **override: Any) -> Sit
         "AGORA_FORUM_SNAPSHOT_DIR": str(REPO / "data" / "forum"),
     }
     options.update(override)
+    # Pelican keeps each settings file it reads as a module named after the file: the
+    # last tests/…/pelicanconf.py read must not be what publishconf.py imports.
+    sys.modules.pop("pelicanconf", None)
     settings = read_settings(str(settings_path), override=options)
     Pelican(settings).run()
     return Site(root, output, settings[STATE_KEY], settings)
@@ -97,6 +101,18 @@ def output_files(root: Path) -> dict[str, bytes]:
 def build_report(root: Path) -> dict[str, Any]:
     """``output/build.json`` of the site under ``root``."""
     return json.loads((root / "output" / "build.json").read_text(encoding="utf-8"))
+
+
+def write_check_settings(root: Path, snapshot: Path | None = None) -> Path:
+    """A settings file for ``agora check`` on the site under ``root``: the demo's, with
+    the theme, clock and snapshot of the tests."""
+    settings = root / "checkconf.py"
+    settings.write_text(
+        (REPO / "pelicanconf.py").read_text(encoding="utf-8") + "\n"
+        f"THEME = {str(REPO / 'theme')!r}\nAGORA_NOW = {DEMO_NOW!r}\n"
+        f"AGORA_FORUM_SNAPSHOT_DIR = {str(snapshot or REPO / 'data' / 'forum')!r}\n"
+        "LOAD_CONTENT_CACHE = False\n", encoding="utf-8")
+    return settings
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:

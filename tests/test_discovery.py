@@ -130,7 +130,8 @@ def test_cards_have_title_description_url_and_image(demo_site):
 def test_an_articles_own_image_and_the_sites_default(make_site):
     files = {"articles/photo.md": "---\ntitle: Photo\ndate: 2026-11-01\nimage: images/serre.png\n"
                                   "image_alt: Une serre\n---\nTexte.\n",
-             "articles/sans.md": "---\ntitle: Sans\ndate: 2026-11-02\n---\nTexte.\n"}
+             "articles/sans.md": "---\ntitle: Sans\ndate: 2026-11-02\n---\nTexte.\n",
+             "images/serre.png": "PNG"}  # the image the article names
     site = make_site(files, name="cards", with_demo_members=False,
                      AGORA_SOCIAL_IMAGE="images/carte.png")
     _, own, _ = head(site, "blog/photo/")

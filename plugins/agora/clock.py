@@ -80,7 +80,7 @@ def site_zone(settings: Mapping[str, Any]) -> ZoneInfo:
     """The site's zone (Pelican's ``TIMEZONE``); without one, or an unknown one, UTC."""
     try:
         return ZoneInfo(str(settings.get("TIMEZONE") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return ZoneInfo("UTC")
 
 

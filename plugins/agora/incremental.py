@@ -62,6 +62,7 @@ from pelican.writers import Writer
 
 import agora
 from agora.capability import Capability
+from agora.content.checks import LINKS_KEY
 from agora.settings import forum_snapshot_path, options
 from agora.state import build_state
 
@@ -165,8 +166,12 @@ def global_fingerprint(settings: Mapping[str, Any], sources: set[str],
 
 
 def listing_fingerprint(obj: Content) -> str:
-    """What other pages can show of ``obj`` but its title: all but its body."""
-    metadata = sorted((str(k), v) for k, v in obj.metadata.items() if k != "title")
+    """What other pages can show of ``obj`` but its title: all but its body (the summary included).
+
+    The links listed from its body (checked once the build is done) are the body's.
+    """
+    metadata = sorted((str(k), v) for k, v in obj.metadata.items()
+                      if k not in ("title", LINKS_KEY))
     summary = obj.metadata.get("summary")
     if summary is None:  # Pelican derives the summary from the body
         summary = obj.get_summary("")

@@ -59,7 +59,7 @@ from agora.capability import Capability
 from agora.incremental import current_plan
 from agora.prefetch import auto_workers, can_fork
 from agora.settings import options
-from agora.state import build_state, report
+from agora.state import TEMPLATE_ATTRIBUTE, build_state, report
 
 logger = logging.getLogger(__name__)
 writing_logger = logging.getLogger("pelican.writers")
@@ -332,6 +332,8 @@ class Capture(logging.Handler):
         if record.exc_info:
             record.exc_text = "".join(traceback.format_exception(*record.exc_info))
             record.exc_info = None
+        if isinstance(record.msg, str):
+            setattr(record, TEMPLATE_ATTRIBUTE, record.msg)
         record.msg, record.args = record.getMessage(), None
         for key in ("limit_args",):
             if key in record.__dict__:

@@ -214,6 +214,10 @@ class Options:
         (), _field_names,
         "Front-matter fields the site's own theme reads (comments, mathjax, og_image...): "
         "kept as metadata for its templates and never reported as unknown.")
+    content_max_kb: int = setting(
+        2048, _number(1, integer=True),
+        "Largest content file read, in kilobytes: a bigger one (a pasted image, a log) is "
+        "left out with an error instead of slowing every build down.")
     nav: tuple[tuple[str, str], ...] = setting(
         ("blog", "events", "members", "forum", "charter", "newsletter"), _nav,
         "Main navigation: page names of the URL scheme (blog, events, members, forum, "

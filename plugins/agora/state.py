@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 STATE_KEY = "_AGORA_STATE"
 
 
+#: A record's message before formatting, kept by whoever flattens it (records rendered in a
+#: worker process come back formatted) so :class:`LogCollector` still knows what it says.
+TEMPLATE_ATTRIBUTE = "agora_template"
+
+
 class LogCollector(logging.Handler):
     """Collects the warnings and errors Pelican itself logs during one build.
 
@@ -32,12 +37,24 @@ class LogCollector(logging.Handler):
     strict mode fails on them too and ``build.json`` lists them.
     """
 
+    #: Pelican's messages about what Agora checks itself and reports with the file and
+    #: the field (:mod:`agora.content.links`, :mod:`agora.content.pairing`), without
+    #: Pelican's false alarms (a draft translation of a published article).
+    RESTATED = ("Unable to find '%s', skipping url replacement",
+                'There are %s items "%s" with lang %s',
+                "There are %s original (not translated) items %s",
+                'All items ("%s") "%s" are translations',
+                "Empty alt attribute for image %s in %s")
+
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.errors: list[str] = []
         self.warnings: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        template = getattr(record, TEMPLATE_ATTRIBUTE, record.msg)
+        if isinstance(template, str) and template.startswith(self.RESTATED):
+            return
         try:
             message = record.getMessage()
         except Exception:  # a broken log call must not break the build

@@ -20,8 +20,9 @@ BROKEN = {
     "articles/withheld.md": "---\ntitle: W\ndate: 2026-10-01\nauthor: marc-petit\n---\nx\n",
     "articles/series.md": "---\ntitle: S\ndate: 2026-10-01\nseries: astuces-du-lundi\n"
                           "forum_topic: abc\n---\nx\n",
-    "articles/links.md": "---\ntitle: L\ndate: 2026-10-01\n---\n![](../images/photo.jpg) "
-                         "[la modération]({filename}moderation.md)\n",
+    "articles/links.md": "---\ntitle: L\ndate: 2026-10-01\n---\n![](../images/photo.jpg)\n",
+    "articles/lien.md": "---\ntitle: M\ndate: 2026-10-01\n---\n"
+                        "[la modération]({filename}moderation.md)\n",
     "events/ama.md": "---\ntitle: AMA\nstart: 2026-12-10T18:00\nend: 2026-12-10T17:00\n"
                      "hosts: [amina-dialo]\ntimezone: Europe/Pariss\n---\nx\n",
     "events/bad.md": "---\ntitle: Bad\nstart: 2026-12-10T18:00\nduration: une heure\n"

@@ -32,7 +32,8 @@ CASES = {
         start: 2026-12-03T18:00
         speakers: [cache-cache]
         ---
-        """, "speakers: expected a member that may be published", 'found "cache-cache"'),
+        """, "speakers: expected a member that may be published",
+        "found a member who may not be named"),
     "rrule-garbage": ("""
         ---
         title: Règle illisible

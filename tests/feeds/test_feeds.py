@@ -206,6 +206,7 @@ def edge_feeds(tmp_path_factory):
             "articles/deux.md": ARTICLE.format(title="Deux").replace("11-01", "11-02"),
             "articles/trois.md": ARTICLE.format(title="Trois").replace("11-01", "11-03"),
         })
+        write_files(root / "content", {"images/x.png": "PNG"})  # the image the text shows
         bord = root / "content" / "articles" / "bord.md"
         bord.write_text(HOSTILE if title is None else textwrap.dedent(
             ARTICLE.format(title=title)).lstrip(), encoding="utf-8")

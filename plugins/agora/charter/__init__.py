@@ -60,6 +60,7 @@ from agora.charter.rules import parse_rules
 from agora.charter.view import CharterView
 from agora.content import fields as f
 from agora.content.frontmatter import split_front_matter
+from agora.content.markup import defang
 from agora.content.reader import display_path, report_or_raise
 from agora.content.schema import ContentType, make_schema
 from agora.problems import ContentError, Problem, problem
@@ -207,14 +208,15 @@ def page_from_git(current: Any, version: str, revision: hist.Revision, generator
         return None
     for name in ("tags", "template", "save_as", "url", "status", "date", "modified"):
         clean.pop(name, None)
+    # a committed text never went through the readers' checks: its URLs are defanged here
     if isinstance(clean.get("summary"), str):
-        clean["summary"] = converter.reset().convert(clean["summary"])
+        clean["summary"] = defang(converter.reset().convert(clean["summary"]))
     clean.update(agora_type="charter", slug=current.charter_slug, lang=current.lang,
                  charter_archived_from="git", charter_commit=revision.commit, status="hidden")
     if "template" in current.metadata:
         clean["template"] = current.metadata["template"]
     try:
-        return Page(converter.reset().convert(body), metadata=clean, settings=settings,
+        return Page(defang(converter.reset().convert(body)), metadata=clean, settings=settings,
                     source_path=current.source_path, context=generator.context)
     except ContentError:
         logger.info("%s: version %s has invalid rules; not archived", shown, version)

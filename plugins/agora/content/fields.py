@@ -296,11 +296,14 @@ def date_field(required: bool = False, help: str = "") -> Field:
 
 
 def _timezone(value: Any) -> str:
-    name = str(value).strip()
+    expected = "an IANA time zone like Europe/Paris or America/Montreal"
+    if not isinstance(value, str):
+        raise Invalid(expected)
+    name = value.strip()
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise Invalid("an IANA time zone like Europe/Paris or America/Montreal") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
+        raise Invalid(expected) from None
     return name
 
 
@@ -308,16 +311,24 @@ def timezone(required: bool = False, help: str = "") -> Field:
     return Field("time zone", _timezone, required, help=help)
 
 
+DURATION_EXPECTED = "a duration like 90min, 1h30, 2h or PT1H30M (or minutes as a number)"
+#: A year: longer is a typo, and would overflow the dates computed from it.
+LONGEST_DURATION = timedelta(days=366)
+
+
 def _duration(value: Any) -> timedelta:
     if isinstance(value, int) and not isinstance(value, bool):
-        return timedelta(minutes=value)
-    text_value = str(value).strip()
-    match = ISO_DURATION_RE.match(text_value) or DURATION_RE.match(text_value)
-    if not text_value or not match or not any(match.groups()):
-        raise Invalid("a duration like 90min, 1h30, 2h or PT1H30M (or minutes as a number)")
-    hours, minutes = (int(g) if g else 0 for g in match.groups())
-    if hours == 0 and minutes == 0:
+        hours, minutes = 0, value
+    else:
+        text_value = str(value).strip()
+        match = ISO_DURATION_RE.match(text_value) or DURATION_RE.match(text_value)
+        if not text_value or not match or not any(match.groups()):
+            raise Invalid(DURATION_EXPECTED)
+        hours, minutes = (int(g) if g else 0 for g in match.groups())
+    if hours * 60 + minutes <= 0:
         raise Invalid("a duration longer than zero")
+    if hours * 60 + minutes > LONGEST_DURATION.total_seconds() // 60:
+        raise Invalid("a duration of at most a year")
     return timedelta(hours=hours, minutes=minutes)
 
 

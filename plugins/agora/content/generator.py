@@ -18,6 +18,7 @@ from pelican.contents import Content, SkipStub
 from pelican.generators import CachingGenerator
 from pelican.utils import order_content, process_translations
 
+from agora.content.pairing import drop_url_collisions
 from agora.content.reader import display_path, failure
 from agora.problems import ContentError
 from agora.state import report
@@ -113,6 +114,7 @@ class ContentTypeGenerator(CachingGenerator):
         self.items, self.translations = process_translations(published, translation_id="slug")
         self.items = order_content(self.items, self.order_by)
         self.hidden_items = hidden
+        drop_url_collisions([self.items, self.translations, self.hidden_items], self.settings)
         self.prepare()
         self.context[self.context_name] = self.items
         self.save_cache()

@@ -15,6 +15,9 @@ Pelican cannot use either (``date: 2026-13-45``) is reported with its field,
 what was expected and what was found, instead of a bare "Could not process".
 What fails outside the metadata (undecodable bytes, an unreadable file, a
 reader's own exception) is reported the same way by :func:`explain_failures`.
+What the page could do (a ``javascript:`` link, an image that does not exist)
+is checked by :mod:`agora.content.checks` on the HTML the reader made, and the
+HTML kept is defanged whatever was found.
 
 We do not use pelican-yaml-metadata: on a YAML error it logs and returns no
 metadata at all, and it converts fields before any schema can say what was
@@ -38,8 +41,10 @@ from pelican.contents import Author, Category, Tag
 from pelican.readers import HTMLReader, MarkdownReader, RstReader
 from pelican.utils import pelican_open
 
+from agora.content.checks import Origin, check_content, file_problems, inclusion_problems
 from agora.content.fields import PELICAN_DATE_EXPECTED
 from agora.content.frontmatter import load_yaml, load_yaml_dates_as_text, split_front_matter
+from agora.content.paths import display_path
 from agora.content.schema import check_references, content_type_for
 from agora.problems import ContentError, Problem, problem
 from agora.settings import options
@@ -51,23 +56,6 @@ _LOCATED = re.compile(r"^(?P<path>[^\n]+?):(?P<line>\d+): (?:\([A-Z]+/\d\) )?(?P
 
 #: Metadata key listing the fields of a file that no schema knows (summarized per build).
 UNKNOWN_FIELDS_KEY = "agora_unknown_fields"
-
-
-def display_path(source_path: str, content_root: str | None = None) -> str:
-    """A path editors recognise: ``content/events/ama.md``.
-
-    Relative to the working directory when inside it, else to the folder holding
-    the content folder (builds of temporary sites, CI checkouts elsewhere).
-    """
-    rel = os.path.relpath(source_path)
-    if not rel.startswith(".."):
-        return rel.replace(os.sep, "/")
-    if content_root:
-        base = os.path.dirname(os.path.abspath(content_root))
-        rel = os.path.relpath(source_path, base)
-        if not rel.startswith(".."):
-            return rel.replace(os.sep, "/")
-    return source_path
 
 
 def validate_metadata(
@@ -172,14 +160,27 @@ class SchemaMetadata:
         finally:
             self._metadata_as_written = False
 
-    def finish(self, metadata: Mapping[str, Any], source_path: str,
-               render_summary: Callable[[str], str] | None = None) -> dict[str, Any]:
-        """Validate, report, and convert what a reader parsed (raises on errors)."""
+    def guard(self, source_path: str) -> None:
+        """Refuse, before parsing, a file linking out of the repository or too big."""
+        shown = display_path(source_path, self.settings.get("PATH"))
+        report_or_raise(file_problems(source_path, shown, self.settings), self.settings)
+
+    def finish(self, content: str, metadata: Mapping[str, Any], source_path: str,
+               render_summary: Callable[[str], str] | None = None
+               ) -> tuple[str, dict[str, Any]]:
+        """Validate, check and report what a reader parsed (raises on errors).
+
+        Returns the HTML to publish (dangerous URLs removed whatever was reported)
+        and the metadata as Pelican's content classes expect it.
+        """
         clean, problems = validate_metadata(metadata, source_path, self.settings)
-        report_or_raise(problems, self.settings)
         if render_summary is not None and isinstance(clean.get("summary"), str):
             clean["summary"] = render_summary(clean["summary"])
-        return to_pelican(clean, self.settings)
+        origin = Origin(source_path, display_path(source_path, self.settings.get("PATH")),
+                        self.settings)
+        content, found = check_content(content, clean, origin)
+        report_or_raise(problems + found, self.settings)
+        return content, to_pelican(clean, self.settings)
 
 
 class AgoraMarkdownReader(SchemaMetadata, MarkdownReader):
@@ -198,15 +199,16 @@ class AgoraMarkdownReader(SchemaMetadata, MarkdownReader):
         self._agora_md = Markdown(**options)
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        self.guard(source_path)
         with pelican_open(source_path) as text:
             header, body, _ = split_front_matter(text)
         if header is None:
             with self.metadata_as_written():
                 content, native = super().read(source_path)  # Pelican renders its summary
-            return content, self.finish(native, source_path)
+            return self.finish(content, native, source_path)
         metadata = self.front_matter(header, source_path)
         content = self._agora_md.reset().convert(body)
-        return content, self.finish(metadata, source_path, render_summary=self.render)
+        return self.finish(content, metadata, source_path, render_summary=self.render)
 
     def render(self, text: str) -> str:
         return str(self._agora_md.reset().convert(text))
@@ -240,9 +242,12 @@ class AgoraRstReader(SchemaMetadata, RstReader):
     """reStructuredText as Pelican reads it, with the same validation."""
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        self.guard(source_path)
+        shown = display_path(source_path, self.settings.get("PATH"))
+        report_or_raise(inclusion_problems(source_path, shown, self.settings), self.settings)
         with self.metadata_as_written():
             content, metadata = super().read(source_path)
-        return content, self.finish(metadata, source_path)
+        return self.finish(content, metadata, source_path)
 
 
 class AgoraHTMLReader(SchemaMetadata, HTMLReader):
@@ -253,9 +258,10 @@ class AgoraHTMLReader(SchemaMetadata, HTMLReader):
     """
 
     def read(self, filename: str) -> tuple[str, dict[str, Any]]:
+        self.guard(filename)
         with self.metadata_as_written():
             content, metadata = super().read(filename)
-        return content, self.finish(metadata, filename)
+        return self.finish(content, metadata, filename)
 
 
 READERS = (AgoraMarkdownReader, AgoraRstReader, AgoraHTMLReader)

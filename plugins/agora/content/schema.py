@@ -112,7 +112,6 @@ class Schema:
         """
         clean: dict[str, Any] = {}
         problems: list[Problem] = []
-        invalid: set[str] = set()  # reported as invalid: not "missing" too
         reported = set(self.unknown_fields(metadata, declared)) if unknown != "ignore" else set()
         for name, raw in metadata.items():
             spec = self.spec(name)
@@ -130,14 +129,20 @@ class Schema:
             except f.Invalid as exc:
                 problems.append(problem(path, name, f"expected {exc.expected}",
                                         raw if exc.found is ... else exc.found))
-                invalid.add(name)
+                continue
+            except (ValueError, OverflowError, TypeError, RecursionError):
+                # a value no field type foresaw (a year 99999, a number of days beyond
+                # what Python counts): still a problem of this field, never a crash
+                problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
+                                        if spec.help else f"expected {spec.kind}", raw))
                 continue
             advice = spec.advise(raw) if spec.advise is not None else None
             if advice:
                 problems.append(problem(path, name, f"Agora suggests {advice}", raw,
                                         severity="note"))
+        wrong = {p.field for p in problems}  # reported as invalid: not "missing" too
         for name, spec in self.fields.items():
-            if spec.required and name not in clean and name not in invalid:
+            if spec.required and name not in clean and name not in wrong:
                 problems.append(problem(path, name, f"expected {spec.kind} ({spec.help})"
                                         if spec.help else f"expected {spec.kind}",
                                         found_text="nothing (the field is required)"))
@@ -303,8 +308,10 @@ def check_references(
             problems.append(problem(path, field_name, f"expected a known {target} slug ({choices})",
                                     key))
         elif isinstance(keys[key], Mapping) and keys[key].get("unpublishable"):
+            # build.json and pull-request annotations are public: the key is not repeated
             problems.append(problem(path, field_name, f"expected a {target} that may be published "
-                                    f"({keys[key]['unpublishable']})", key))
+                                    f"({keys[key]['unpublishable']})",
+                                    found_text=f"a {target} who may not be named"))
     return problems
 
 

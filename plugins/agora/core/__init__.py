@@ -34,6 +34,9 @@ from pelican.log import LimitFilter
 
 from agora import clock
 from agora.capability import Capability, active_capabilities
+from agora.content.checks import outside_repository
+from agora.content.links import check_file_links, check_page_links
+from agora.content.pairing import check_translations, drop_url_collisions
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
 from agora.content.unknown import summarize_unknown_fields
@@ -113,7 +116,13 @@ def navigation(state: BuildState) -> list[tuple[str, str, str]]:
 
 
 def schedule_articles(generator: Any) -> None:
-    """Future-dated articles wait, as drafts, for their date on Agora's clock."""
+    """Future-dated articles wait, as drafts, for their date on Agora's clock.
+
+    First, of two articles written to one URL only the first (by path) stays.
+    """
+    drop_url_collisions([generator.articles, generator.translations, generator.hidden_articles,
+                         generator.hidden_translations, generator.drafts,
+                         generator.drafts_translations], generator.settings)
     state = build_state(generator.settings)
     now = clock.now(generator.settings)
 
@@ -133,6 +142,20 @@ def schedule_articles(generator: Any) -> None:
         if state:
             # build.json is published: say that a post is scheduled, not which one
             state.change_at(article.date, "a scheduled post goes live")
+
+
+def one_page_per_url(generator: Any) -> None:
+    """``page_generator_finalized``: of two pages written to one URL, the first stays."""
+    drop_url_collisions([generator.pages, generator.translations, generator.hidden_pages,
+                         generator.hidden_translations, generator.draft_pages,
+                         generator.draft_translations], generator.settings)
+
+
+def keep_static_files_inside(generator: Any) -> None:
+    """``static_generator_finalized``: a file linking out of the repository is not copied."""
+    outside = outside_repository(generator.staticfiles, generator.settings)
+    for static in outside:
+        generator.staticfiles.remove(static)
 
 
 def publish_blog(generator: Any) -> None:
@@ -157,6 +180,10 @@ def complete_hub(generators: list[Any]) -> None:
     for capability in active_capabilities(generators[0].settings):
         if capability.complete_hub is not None:
             capability.complete_hub(generators)
+    context = generators[0].context
+    check_file_links(context, generators[0].settings)
+    check_translations(list((context.get("generated_content") or {}).values()),
+                       generators[0].settings)
     count_content(generators, state)
 
 
@@ -176,6 +203,7 @@ def on_finalized(pelican: Any) -> None:
     state = build_state(pelican.settings)
     if state is None:
         return
+    check_page_links(pelican.settings)
     logging.getLogger().removeHandler(state.log)
     write_build_report(pelican.settings)
     if state.strict and state.errors:
@@ -193,6 +221,8 @@ CAPABILITY = Capability(
         (signals.generator_init, on_generator_init),
         (signals.article_generator_pretaxonomy, schedule_articles),
         (signals.article_generator_finalized, publish_blog),
+        (signals.page_generator_finalized, one_page_per_url),
+        (signals.static_generator_finalized, keep_static_files_inside),
         (signals.all_generators_finalized, complete_hub),
         (signals.finalized, on_finalized),
     ),

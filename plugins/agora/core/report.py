@@ -9,7 +9,21 @@ from datetime import UTC
 from typing import Any
 
 import agora
-from agora.state import build_state
+from agora.state import BuildState, build_state
+
+WITHHELD_PROFILE = "(a member profile without consent)"
+
+
+def withhold(message: str, state: BuildState) -> str:
+    """``message`` without the file of a profile whose member did not consent.
+
+    The file is named after the member, and ``build.json`` is published with the
+    site; ``agora check`` still names it to the editors.
+    """
+    members = state.hub.members
+    for source in sorted(members.withheld_sources if members else (), key=len, reverse=True):
+        message = message.replace(source, WITHHELD_PROFILE)
+    return message
 
 
 def write_build_report(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -28,8 +42,8 @@ def write_build_report(settings: Mapping[str, Any]) -> dict[str, Any]:
         "next_change": upcoming[0].astimezone(UTC).isoformat() if upcoming else None,
         "next_change_reason": upcoming[1] if upcoming else None,
         "counts": dict(sorted(state.counts.items())),
-        "errors": state.errors,
-        "warnings": state.warnings,
+        "errors": [withhold(m, state) for m in state.errors],
+        "warnings": [withhold(m, state) for m in state.warnings],
         **state.report,
     }
     path = os.path.join(settings["OUTPUT_PATH"], "build.json")

@@ -146,7 +146,7 @@ def migration_zone(settings: Mapping[str, Any]) -> ZoneInfo:
                                         else None) or "UTC"
     try:
         return ZoneInfo(str(name))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return ZoneInfo("UTC")
 
 

@@ -100,13 +100,16 @@ class MembersGenerator(ContentTypeGenerator):
         self.listed = sorted((m for m in self.items if m.listed),
                              key=lambda m: recognition.sort_key(m.name))
         weeks = options(self.settings).members_anniversary_weeks
+        withheld = {slug: info for slug, info in
+                    (known_keys("member", self.settings) or {}).items()
+                    if info.get("unpublishable")}
         self.view = MembersView(
             by_slug={m.slug: m for m in [*self.items, *self.hidden_items]},
             listed=self.listed, withheld_usernames=frozenset(self.withheld_usernames),
-            withheld_slugs=frozenset(slug for slug, info in
-                                     (known_keys("member", self.settings) or {}).items()
-                                     if info.get("unpublishable")),
-            today=today, anniversary_weeks=weeks)
+            withheld_slugs=frozenset(withheld), today=today, anniversary_weeks=weeks,
+            withheld_sources=frozenset(source for info in withheld.values()
+                                       for sources in info["sources"].values()
+                                       for source in sources))
         state = build_state(self.settings)
         if state is not None:
             state.hub.members = self.view

@@ -34,6 +34,9 @@ class MembersView:
     withheld_slugs: frozenset[str]
     today: date
     anniversary_weeks: int
+    #: files of those profiles, relative to the content folder: ``build.json`` is
+    #: published, so its messages say "a profile without consent" instead
+    withheld_sources: frozenset[str] = frozenset()
     role_labels: Mapping[str, str] = field(default_factory=lambda: ROLE_GROUP_LABELS)
     #: Filled once every generator has read its content (see ``link_members``).
     latest_spotlight: recognition.Spotlight | None = None
