@@ -72,3 +72,24 @@ def test_missing_settings_file_is_explained(tmp_path):
     result = run("check", cwd=tmp_path)
     assert result.returncode != 0
     assert "pelicanconf.py: expected a Pelican settings file" in result.stderr
+
+
+def _subparsers(parser):
+    import argparse  # noqa: PLC0415
+
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield name, sub
+                yield from ((f"{name} {inner}", p) for inner, p in _subparsers(sub))
+
+
+def test_every_command_says_what_it_does():
+    from agora.cli import build_parser  # noqa: PLC0415
+
+    commands = dict(_subparsers(build_parser()))
+    assert {"check", "new", "calendar", "adopt", "sync", "newsletter", "serve",
+            "newsletter send", "newsletter build"} <= set(commands)
+    silent = [name for name, sub in commands.items()
+              if not (sub.description or "").strip() or "usage:" not in sub.format_help()]
+    assert silent == []

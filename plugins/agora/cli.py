@@ -7,6 +7,7 @@ touch the network; everything else works offline.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -52,17 +53,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Modules with a ``register_command(commands)``: one line here adds a command.
+COMMAND_MODULES = ("agora.editors.scaffold", "agora.editors.calendar", "agora.adopt.command",
+                   "agora.forum.cli", "agora.newsletter.cli", "agora.serve")
+
+
 def _extra_commands() -> list[Any]:
-    """Subcommands with their own module (adopt, forum sync, ...), imported lazily."""
-    registrars = []
-    for module_name in ("agora.editors.scaffold", "agora.editors.calendar", "agora.adopt.command",
-                        "agora.forum.cli", "agora.newsletter.cli", "agora.serve"):
-        try:
-            module = __import__(module_name, fromlist=["register_command"])
-        except ImportError:
-            continue
-        registrars.append(module.register_command)
-    return registrars
+    """Subcommands with their own module (adopt, forum sync, ...), imported lazily.
+
+    A module that fails to import is a broken installation, said as such, not a
+    command that silently disappears from ``--help``.
+    """
+    return [importlib.import_module(name).register_command for name in COMMAND_MODULES]
 
 
 def _version() -> str:
