@@ -442,7 +442,7 @@ def http_server(output: Path, announcer: Announcer, bind: str, port: int) -> Thr
 
 def changes_of(preview: Preview, stop: threading.Event) -> Iterator[set[tuple[Any, str]]]:
     """Batches of file changes in what the preview watches, until ``stop`` is set."""
-    import watchfiles  # noqa: PLC0415 - a dev extra, needed by this command only
+    import watchfiles  # noqa: PLC0415 - a dependency of Pelican, needed by this command only
 
     yield from watchfiles.watch(*preview.watched(), debounce=400, step=30, stop_event=stop,
                                 rust_timeout=500, yield_on_timeout=False)
