@@ -35,7 +35,7 @@ rollback:
 
 ## serve: preview on http://localhost:8000: the hub stays in memory, each change re-reads
 ## the changed files, re-renders the pages they affect and reloads the browser
-serve: $(VENV)/.dev
+serve: $(VENV)/.base
 	$(BIN)/agora serve --settings pelicanconf.py --output output $(SERVE_OPTS)
 
 ## test: lint and type checks, then the whole suite (installs Debian's chromium when root)
