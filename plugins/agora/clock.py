@@ -64,9 +64,12 @@ def read(settings: Mapping[str, Any] | None = None) -> datetime:
     pinned = os.environ.get(ENV_VAR, "").strip()
     if pinned:
         return parse_instant(pinned, ENV_VAR)
-    configured = settings.get("AGORA_NOW") if settings is not None else None
-    if configured:
-        return parse_instant(configured, "AGORA_NOW setting")
+    if settings is not None:
+        from agora.settings import options  # noqa: PLC0415 - settings reads instants with this module
+
+        configured = options(settings).now
+        if configured is not None:
+            return configured
     return datetime.now(UTC)
 
 
