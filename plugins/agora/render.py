@@ -168,6 +168,31 @@ def pin_urls(objects: Iterable[Any]) -> None:
             obj.override_url = obj.url
 
 
+class Listed(list[Any]):
+    """A taxonomy's articles, whose ``in`` is a set lookup.
+
+    For each tag, category and author, Pelican keeps the dated articles that
+    are ``in`` its list: a scan of the list per article, quadratic in the
+    number of articles (and run for every member-author, whose page Agora does
+    not write). Content objects compare by identity, so identities answer alike.
+    """
+
+    _index: tuple[int, set[int]] = (-1, set())
+
+    def __contains__(self, item: object) -> bool:
+        if self._index[0] != len(self):  # made again if the list grew or shrank
+            self._index = (len(self), {id(member) for member in self})
+        return id(item) in self._index[1]
+
+
+def index_taxonomies(generator: Any) -> None:
+    """Each tag's, category's and author's list of articles becomes a :class:`Listed`."""
+    for tag, articles in list(generator.tags.items()):
+        generator.tags[tag] = Listed(articles)
+    for pairs in (generator.categories, generator.authors):
+        pairs[:] = [(key, Listed(articles)) for key, articles in pairs]
+
+
 def pin_article_urls(generator: Any) -> None:
     """``article_generator_finalized``: articles are scheduled, sorted and classified;
     the feeds, built next, link every one of them."""
@@ -175,6 +200,7 @@ def pin_article_urls(generator: Any) -> None:
         pin_urls(chain(generator.articles, generator.translations, generator.drafts,
                        generator.drafts_translations, generator.hidden_articles,
                        generator.hidden_translations))
+        index_taxonomies(generator)
 
 
 # --- the writer -------------------------------------------------------------------------
