@@ -224,6 +224,28 @@ def index_taxonomies(generator: Any) -> None:
         pairs[:] = [(key, Listed(articles)) for key, articles in pairs]
 
 
+def skip_pageless_authors(generator: Any) -> None:
+    """Pelican's author pages, without the authors who have none.
+
+    A member credited in a byline links to the profile and has no author page
+    (an empty ``save_as``, which :meth:`AgoraWriter.write_file` skips); Pelican
+    still lists each such author's dated articles first, a scan of every
+    article per member. Those authors are left out of the loop, nothing else.
+    """
+    original: Callable[[Any], Any] = generator.generate_authors
+
+    def generate_authors(write: Any) -> None:
+        every = generator.authors
+        generator.authors = [(author, articles) for author, articles in every
+                             if author.save_as]
+        try:
+            original(write)
+        finally:
+            generator.authors = every
+
+    generator.generate_authors = generate_authors
+
+
 def pin_article_urls(generator: Any) -> None:
     """``article_generator_finalized``: articles are scheduled, sorted and classified;
     the feeds, built next, link every one of them."""
@@ -232,6 +254,7 @@ def pin_article_urls(generator: Any) -> None:
                        generator.drafts_translations, generator.hidden_articles,
                        generator.hidden_translations))
         index_taxonomies(generator)
+        skip_pageless_authors(generator)
 
 
 # --- the writer -------------------------------------------------------------------------
