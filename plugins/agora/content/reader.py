@@ -29,6 +29,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -54,7 +55,13 @@ UNKNOWN_FIELDS_KEY = "agora_unknown_fields"
 
 
 def display_path(source_path: str, content_root: str | None = None) -> str:
-    """A path editors recognise: ``content/events/ama.md``.
+    """A path editors recognise: ``content/events/ama.md`` (see :func:`_display_path`)."""
+    return _display_path(source_path, content_root, os.getcwd())
+
+
+@lru_cache(maxsize=65536)
+def _display_path(source_path: str, content_root: str | None, cwd: str) -> str:
+    """A path editors recognise: ``content/events/ama.md``; asked several times per file.
 
     Relative to the working directory when inside it, else to the folder holding
     the content folder (builds of temporary sites, CI checkouts elsewhere).
