@@ -166,7 +166,14 @@ def format_when(value: datetime, lang: str, form: str = "medium") -> str:
     décembre 2026, 18:00", "Thursday, December 3, 2026, 6:00 PM"). Any other
     ``form`` is a Babel date-time pattern.
     """
-    locale = lang.replace("-", "_")
+    return _format_when(value, value.tzinfo, lang.replace("-", "_"), form)
+
+
+@lru_cache(maxsize=8192)
+def _format_when(value: datetime, zone: Any, locale: str, form: str) -> str:
+    """:func:`format_when`, memoized: the same moments (a snapshot's date, an event's
+    start) are shown on many pages. ``zone`` is in the key: equal instants in two
+    zones are equal datetimes, written differently."""
     if form in ("full", "long", "medium", "short"):
         day = _format_day(value.date(), "full" if form == "full" else "long", locale)
         time = format_time(value, format="short", locale=locale)
