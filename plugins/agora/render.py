@@ -123,6 +123,37 @@ class PageJob:
         return local
 
 
+@dataclass
+class FileJob:
+    """A file a generator makes itself (a feed, a calendar): its bytes are made where it
+    is written, which in a parallel build is a render worker."""
+
+    path: str
+    make: Callable[[], bytes]
+
+    def local_context(self) -> dict[str, Any]:
+        return {}
+
+    def render(self) -> dict[str, Any]:
+        data = self.make()
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        with open(self.path, "wb") as handle:
+            handle.write(data)
+        return {}
+
+
+Job = PageJob | FileJob
+
+
+def write_data(writer: Any, path: str, make: Callable[[], bytes]) -> None:
+    """Write ``make()`` to ``path``: by the render workers when ``writer`` collects pages
+    for them, at once otherwise."""
+    if isinstance(writer, AgoraWriter):
+        writer.write_data(path, make)
+    else:
+        FileJob(path, make).render()
+
+
 def expand(settings: Mapping[str, Any], name: str, kwargs: dict[str, Any],
            paginated: Any, template_name: Any, url: Any) -> Iterator[tuple[str, dict[str, Any]]]:
     """(save_as, page variables) of each file one ``write_file`` call writes.
@@ -168,6 +199,53 @@ def pin_urls(objects: Iterable[Any]) -> None:
             obj.override_url = obj.url
 
 
+class Listed(list[Any]):
+    """A taxonomy's articles, whose ``in`` is a set lookup.
+
+    For each tag, category and author, Pelican keeps the dated articles that
+    are ``in`` its list: a scan of the list per article, quadratic in the
+    number of articles (and run for every member-author, whose page Agora does
+    not write). Content objects compare by identity, so identities answer alike.
+    """
+
+    _index: tuple[int, set[int]] = (-1, set())
+
+    def __contains__(self, item: object) -> bool:
+        if self._index[0] != len(self):  # made again if the list grew or shrank
+            self._index = (len(self), {id(member) for member in self})
+        return id(item) in self._index[1]
+
+
+def index_taxonomies(generator: Any) -> None:
+    """Each tag's, category's and author's list of articles becomes a :class:`Listed`."""
+    for tag, articles in list(generator.tags.items()):
+        generator.tags[tag] = Listed(articles)
+    for pairs in (generator.categories, generator.authors):
+        pairs[:] = [(key, Listed(articles)) for key, articles in pairs]
+
+
+def skip_pageless_authors(generator: Any) -> None:
+    """Pelican's author pages, without the authors who have none.
+
+    A member credited in a byline links to the profile and has no author page
+    (an empty ``save_as``, which :meth:`AgoraWriter.write_file` skips); Pelican
+    still lists each such author's dated articles first, a scan of every
+    article per member. Those authors are left out of the loop, nothing else.
+    """
+    original: Callable[[Any], Any] = generator.generate_authors
+
+    def generate_authors(write: Any) -> None:
+        every = generator.authors
+        generator.authors = [(author, articles) for author, articles in every
+                             if author.save_as]
+        try:
+            original(write)
+        finally:
+            generator.authors = every
+
+    generator.generate_authors = generate_authors
+
+
 def pin_article_urls(generator: Any) -> None:
     """``article_generator_finalized``: articles are scheduled, sorted and classified;
     the feeds, built next, link every one of them."""
@@ -175,6 +253,8 @@ def pin_article_urls(generator: Any) -> None:
         pin_urls(chain(generator.articles, generator.translations, generator.drafts,
                        generator.drafts_translations, generator.hidden_articles,
                        generator.hidden_translations))
+        index_taxonomies(generator)
+        skip_pageless_authors(generator)
 
 
 # --- the writer -------------------------------------------------------------------------
@@ -185,7 +265,7 @@ class AgoraWriter(Writer):
     def __init__(self, output_path: str, settings: dict[str, Any] | None = None) -> None:
         super().__init__(output_path, settings=settings)
         self.workers = worker_count(self.settings) if render_active(self.settings) else 1
-        self.pending: list[PageJob] | None = [] if self.workers > 1 and can_fork() else None
+        self.pending: list[Job] | None = [] if self.workers > 1 and can_fork() else None
         self.pinned = False
         #: each source's pages, rendered or not, and every page (the preview server
         #: renders them again)
@@ -224,6 +304,14 @@ class AgoraWriter(Writer):
             else:
                 page.leave_siteurl()  # what the files written meanwhile would see
                 self.pending.append(page)
+
+    def write_data(self, path: str, make: Callable[[], bytes]) -> None:
+        """A file a generator makes itself, made and written in its turn among the pages."""
+        job = FileJob(path, make)
+        if self.pending is None:
+            job.render()
+        else:
+            self.pending.append(job)
 
     def remember(self, page: PageJob, shown: Any) -> None:
         """Note ``page`` under each source whose body it shows."""
@@ -267,23 +355,28 @@ class AgoraWriter(Writer):
         if not pages:
             return
         workers = min(self.workers, max(1, len(pages) // (MIN_PAGES // 2)))
-        outcomes = render_in_workers(pages, workers) if len(pages) >= MIN_PAGES else {}
+        outcomes = (render_in_workers(pages, workers, self.settings)
+                    if len(pages) >= MIN_PAGES else {})
+        rendered = [page for page in pages if isinstance(page, PageJob)]
         state = build_state(self.settings)
         if state is not None:
             state.report["parallel_rendering"] = {
-                "workers": workers if outcomes else 1, "pages": len(pages)}
+                "workers": workers if outcomes else 1, "pages": len(rendered)}
         for index, page in enumerate(pages):
             outcome = outcomes.get(index)
             if outcome is None:  # serial, or its worker died
                 finish(page, page.render())
             else:
                 outcome.replay(self.settings, page)
-        pages[-1].context["localsiteurl"] = pages[-1].siteurl_before
-        pages[-1].leave_siteurl()
+        if rendered:
+            rendered[-1].context["localsiteurl"] = rendered[-1].siteurl_before
+            rendered[-1].leave_siteurl()
 
 
-def finish(page: PageJob, local: dict[str, Any]) -> None:
+def finish(page: Job, local: dict[str, Any]) -> None:
     """What Pelican does once a page is written: log it, tell plugins."""
+    if isinstance(page, FileJob):
+        return  # generators' own files: neither logged nor signalled, as when serial
     if page.path != os.devnull:
         writing_logger.info('Writing "%s"', page.path)
     if signals.content_written.receivers:
@@ -302,7 +395,7 @@ class Outcome:
     avatars: set[str] = field(default_factory=set)
     error: BaseException | None = None
 
-    def replay(self, settings: Mapping[str, Any], page: PageJob) -> None:
+    def replay(self, settings: Mapping[str, Any], page: Job) -> None:
         for record in self.records:
             # a record Pelican's limit filter drops raises FilteredMessage (its _log catches it)
             with contextlib.suppress(FilteredMessage):
@@ -349,7 +442,7 @@ def _portable(error: BaseException) -> BaseException:
         return RuntimeError("".join(traceback.format_exception(error)))
 
 
-def _render_one(page: PageJob, settings: Mapping[str, Any], capture: Capture) -> Outcome:
+def _render_one(page: Job, settings: Mapping[str, Any], capture: Capture) -> Outcome:
     state = build_state(settings)
     forum = state.hub.forum if state is not None else None
     problems = len(state.problems.problems) if state is not None else 0
@@ -370,7 +463,7 @@ def _render_one(page: PageJob, settings: Mapping[str, Any], capture: Capture) ->
     return outcome
 
 
-def _work(pages: list[PageJob], indexes: range, settings: Mapping[str, Any],
+def _work(pages: list[Job], indexes: range, settings: Mapping[str, Any],
           connection: Connection) -> None:
     """A forked worker: render its share of the pages, send back what each left behind."""
     capture = Capture()
@@ -384,11 +477,16 @@ def _work(pages: list[PageJob], indexes: range, settings: Mapping[str, Any],
     connection.close()
 
 
-def render_in_workers(pages: list[PageJob], workers: int) -> dict[int, Outcome]:
-    """Render ``pages`` in ``workers`` forked processes; the outcome of each page rendered."""
+def render_in_workers(pages: list[Job], workers: int,
+                      settings: Mapping[str, Any] | None = None) -> dict[int, Outcome]:
+    """Render ``pages`` in ``workers`` forked processes; the outcome of each page rendered.
+
+    ``settings``: the build's (by default, the context of the first page).
+    """
     if workers < 2:
         return {}
-    settings = pages[0].context
+    if settings is None:
+        settings = next(page.context for page in pages if isinstance(page, PageJob))
     context = multiprocessing.get_context("fork")
     outcomes: dict[int, Outcome] = {}
     processes: list[Any] = []
@@ -494,11 +592,34 @@ def get_writer(pelican: Any) -> type[Writer]:
     return AgoraWriter
 
 
+# --- the garbage collector ----------------------------------------------------------------
+
+def settle_objects(sender: Any) -> None:
+    """Content read, context built: what exists now lives until the build ends.
+
+    Each full collection walks every object, and the full collections a build
+    triggers grow with the heap: at 8,000 articles they took 4 % of a build,
+    walking the same articles again and again. Frozen objects are left out of
+    collections (rendering makes garbage of its own, collected as usual) until
+    the build is over.
+    """
+    gc.freeze()
+
+
+def release_objects(sender: Any) -> None:
+    """``finalized``, and the start of every run: collections see everything again."""
+    gc.unfreeze()
+
+
 CAPABILITY = Capability(
     "agora.render",
     receivers=((signals.generator_init, share_templates),
+               (signals.get_generators, release_objects),
                (signals.article_generator_finalized, pin_article_urls),
+               (signals.article_generator_finalized, settle_objects),
                (signals.all_generators_finalized, render_after_last_generator),
+               (signals.all_generators_finalized, settle_objects),
+               (signals.finalized, release_objects),
                (signals.get_writer, get_writer)),
 )
 
@@ -507,4 +628,5 @@ def register() -> None:
     CAPABILITY.register()
 
 
-__all__ = ["AgoraWriter", "PageJob", "expand", "pin_urls", "register", "render_in_workers"]
+__all__ = ["AgoraWriter", "FileJob", "PageJob", "expand", "pin_urls", "register",
+           "render_in_workers", "write_data"]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 
 def display_path(source_path: str, content_root: str | None = None) -> str:
-    """A path editors recognise: ``content/events/ama.md``.
+    """A path editors recognise: ``content/events/ama.md`` (see :func:`_display_path`)."""
+    return _display_path(source_path, content_root, os.getcwd())
+
+
+@lru_cache(maxsize=65536)
+def _display_path(source_path: str, content_root: str | None, cwd: str) -> str:
+    """A path editors recognise, asked several times per file.
 
     Relative to the working directory when inside it, else to the folder holding
     the content folder (builds of temporary sites, CI checkouts elsewhere).

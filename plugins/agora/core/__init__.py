@@ -41,6 +41,7 @@ from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
 from agora.content.unknown import summarize_unknown_fields
 from agora.core import i18n, languages
+from agora.core.fragments import fragment
 from agora.core.pages import BlogLanguagesGenerator, HomeGenerator
 from agora.core.report import write_build_report
 from agora.hub import Hub
@@ -84,6 +85,7 @@ def start_run(pelican: Any) -> tuple[type, ...]:
 
 def on_generator_init(generator: Any) -> None:
     i18n.install(generator.env, generator.settings["THEME"])
+    generator.env.globals["fragment"] = fragment
     state = build_state(generator.settings)
     if state is None:
         return

@@ -37,6 +37,7 @@ from babel.dates import (
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import pass_context
+from markupsafe import Markup
 from pelican.paginator import Page
 
 _CATALOG_CACHE: dict[str, tuple[int, gettext.NullTranslations]] = {}
@@ -165,7 +166,14 @@ def format_when(value: datetime, lang: str, form: str = "medium") -> str:
     décembre 2026, 18:00", "Thursday, December 3, 2026, 6:00 PM"). Any other
     ``form`` is a Babel date-time pattern.
     """
-    locale = lang.replace("-", "_")
+    return _format_when(value, value.tzinfo, lang.replace("-", "_"), form)
+
+
+@lru_cache(maxsize=8192)
+def _format_when(value: datetime, zone: Any, locale: str, form: str) -> str:
+    """:func:`format_when`, memoized: the same moments (a snapshot's date, an event's
+    start) are shown on many pages. ``zone`` is in the key: equal instants in two
+    zones are equal datetimes, written differently."""
     if form in ("full", "long", "medium", "short"):
         day = _format_day(value.date(), "full" if form == "full" else "long", locale)
         time = format_time(value, format="short", locale=locale)
@@ -317,10 +325,29 @@ def url_function(default: Callable[..., str]) -> Callable[..., str]:
     return url
 
 
+def direct_gettext(plain: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's new-style ``gettext`` in one call instead of three.
+
+    ``{{ _("...") }}`` goes through an alias, Jinja's wrapper and the page's
+    catalog, each a context call; a page makes dozens of them. This does what
+    the three do: translate, mark safe when autoescaping, fill ``%(name)s``.
+    """
+
+    @pass_context
+    def gettext_(context: Any, message: str, **variables: Any) -> str:
+        text: str = plain(context, message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext_
+
+
 def install(env: Any, theme_path: str | Path) -> None:
     """Install page-language gettext and date filters into a Jinja environment."""
     translator = Translator(load_catalogs(theme_path))
     gettext_, ngettext_, pgettext_, npgettext_ = translator.callables()
     env.install_gettext_callables(gettext_, ngettext_, newstyle=True,
                                   pgettext=pgettext_, npgettext=npgettext_)
+    env.globals["gettext"] = env.globals["_"] = direct_gettext(gettext_)
     env.filters.update(FILTERS)

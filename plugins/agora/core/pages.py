@@ -59,9 +59,20 @@ def write_in_languages(generator: Any, writer: Any, template: str, name: str, *,
 
 
 def claimed_paths(context: Mapping[str, Any]) -> set[str]:
-    """Output paths the site's own articles and pages are written to."""
-    contents = (context.get("generated_content") or {}).values()
-    return {c.save_as for c in contents if c is not None and c.save_as}
+    """Output paths the site's own articles and pages are written to.
+
+    Every standalone generator asks, and Pelican computes ``save_as`` from the
+    settings at each use: the set is made once per build (per content count).
+    """
+    generated = context.get("generated_content") or {}
+    state = build_state(context)
+    key = ("claimed_paths", id(generated), len(generated))
+    if state is not None and key in state.memo:
+        return set(state.memo[key])
+    paths = {c.save_as for c in generated.values() if c is not None and c.save_as}
+    if state is not None:
+        state.memo[key] = frozenset(paths)
+    return paths
 
 
 class StandalonePagesGenerator(Generator):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pelican.utils import slugify
@@ -28,6 +29,7 @@ from agora.events.recurrence import expand, last_session, next_after
 from agora.events.view import EventFormat, EventsView, EventTag, Occurrence, by_month
 from agora.hub import Hub, translated
 from agora.problems import problem
+from agora.render import write_data
 from agora.settings import options
 from agora.state import BuildState, build_state, report
 from agora.urls import urls_of
@@ -214,9 +216,9 @@ class EventsGenerator(ContentTypeGenerator):
 
             write_in_languages(self, writer, "agora/events", "event_format",
                                params={"slug": info.name}, variables=of_format)
-        self.write_calendars()
+        self.write_calendars(writer)
 
-    def write_calendars(self) -> None:
+    def write_calendars(self, writer: Any = None) -> None:
         settings = self.settings
         gettext = gettext_for(settings, settings.get("DEFAULT_LANG", "en"))
         site = str(settings.get("SITENAME", ""))
@@ -224,30 +226,28 @@ class EventsGenerator(ContentTypeGenerator):
         events_label = gettext("Events")
         name = f"{site} — {events_label}"
         self.serialized: dict[int, Any] = {}  # each event's VEVENT, made once for all calendars
-        self.write_calendar(self.urls.save_as("events_calendar"), feed, name, gettext)
+        write = partial(self.write_calendar, writer=writer, gettext=gettext)
+        write(self.urls.save_as("events_calendar"), feed, name)
         for event in [*self.items, *self.hidden_items]:  # each event page links its own file
-            self.write_calendar(self.urls.save_as("event_ics", slug=event.slug), [event],
-                                f"{site} — {event.title}", gettext)
+            write(self.urls.save_as("event_ics", slug=event.slug), [event],
+                  f"{site} — {event.title}")
         for info in self.view.formats:
-            self.write_calendar(self.urls.save_as("event_format_ics", slug=info.name),
-                                [e for e in feed if e.format == info.name],
-                                f"{name} : {gettext(info.name)}", gettext)
+            write(self.urls.save_as("event_format_ics", slug=info.name),
+                  [e for e in feed if e.format == info.name], f"{name} : {gettext(info.name)}")
         for tag in self.view.tags:
-            self.write_calendar(tag.ics_url, [e for e in feed if tag.name in e.tag_names],
-                                f"{name} : {tag.name}", gettext)
+            write(tag.ics_url, [e for e in feed if tag.name in e.tag_names],
+                  f"{name} : {tag.name}")
         legacy = settings.get("PLUGIN_EVENTS")
         if isinstance(legacy, Mapping) and legacy.get("ics_fname"):
-            self.write_calendar(str(legacy["ics_fname"]), feed, name, gettext)
+            write(str(legacy["ics_fname"]), feed, name)
 
     def write_calendar(self, save_as: str, events: list[Event], name: str,
-                       gettext: Callable[[str], str]) -> None:
-        data = ics.build_calendar(events, self.settings, name=name, source=save_as,
-                                  fallback_stamp=self.now, gettext=gettext,
-                                  serialized=getattr(self, "serialized", None))
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(data)
+                       gettext: Callable[[str], str], writer: Any = None) -> None:
+        """One ``.ics`` file, made by the render workers when ``writer`` collects pages."""
+        make = partial(ics.build_calendar, events, self.settings, name=name, source=save_as,
+                       fallback_stamp=self.now, gettext=gettext,
+                       serialized=getattr(self, "serialized", None))
+        write_data(writer, os.path.join(self.output_path, save_as), make)
 
     def tag_slug(self, tag: str) -> str:
         return slugify(tag, regex_subs=self.settings.get("SLUG_REGEX_SUBSTITUTIONS", []))

@@ -124,12 +124,17 @@ class EventsView:
                     if id(o.event) in events]
         return sorted([*sessions, *entering], key=Occurrence.sort_key)
 
-    def listing(self, pick: Pick) -> list[Occurrence]:
+    def listing(self, pick: Pick, among: set[int] | None = None) -> list[Occurrence]:
         """What a "next events" listing shows from now until ``stay_right_until``.
 
-        ``pick`` chooses among the next session of each event not over yet.
+        ``pick`` chooses among the next session of each event not over yet;
+        ``among`` (ids of events) leaves the other events' sessions out first,
+        which changes nothing shown (each event's next session depends on its
+        own sessions alone) and keeps a profile's listing from scanning them all.
         """
         known = sorted([*self.sessions, *self.later], key=Occurrence.sort_key)
+        if among is not None:
+            known = [o for o in known if id(o.event) in among]
         return stay_right(known, lambda alive: pick(next_per_event(alive)), self.now,
                           self.stay_right_until)
 
@@ -139,8 +144,7 @@ class EventsView:
 
     def next_of(self, events: Iterable[Any]) -> list[Occurrence]:
         """The next session of each of ``events`` (a member's profile)."""
-        wanted = {id(e) for e in events}
-        return self.listing(lambda following: [o for o in following if id(o.event) in wanted])
+        return self.listing(list, among={id(e) for e in events})
 
     @property
     def past_by_year(self) -> list[tuple[int, list[Occurrence]]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 from pelican import signals
@@ -41,6 +42,7 @@ from agora.feeds.opml import opml
 from agora.feeds.render import render
 from agora.hub import Hub
 from agora.problems import problem
+from agora.render import write_data
 from agora.state import build_state, report
 
 Stream = Callable[[Hub, Catalogs, int], Iterable[Feed]]
@@ -105,7 +107,9 @@ class FeedsGenerator(StandalonePagesGenerator):
             return
         urls = state.urls
         for feed in state.hub.feeds.written():
-            self.write(feed.path, render(feed, urls.absolute, urls.identity, state.now))
+            # made from the hub alone: the render workers can make it (agora.render)
+            write_data(writer, os.path.join(self.output_path, feed.path),
+                       partial(render, feed, urls.absolute, urls.identity, state.now))
         title = str(self.settings.get("SITENAME") or "")  # the OPML lists every language
         self.write(urls.save_as("feeds_opml"),
                    opml(state.hub.feeds, title, urls.absolute, state.now))

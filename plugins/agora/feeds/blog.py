@@ -16,7 +16,7 @@ from markupsafe import Markup
 from agora.clock import aware
 from agora.content.types import Series
 from agora.core.i18n import language_name
-from agora.feeds.model import Catalogs, Entry, Feed, Texts, feed_texts, titled
+from agora.feeds.model import Catalogs, Entry, Feed, LazyText, Texts, feed_texts, titled
 from agora.feeds.render import absolute_html
 from agora.hub import Hub
 
@@ -49,11 +49,16 @@ def article_entry(article: Any, hub: Hub) -> Entry:
     return Entry(
         id=urls.identity(article.url), title=plain(article.title), url=page,
         published=published, updated=max(updated, published),
-        content_html=absolute_html(article.get_content(urls.public_base), page),
+        content_html=LazyText(partial(entry_html, article, urls.public_base, page)),
         summary=plain(getattr(article, "summary", "")),
         authors=author_names(article, hub),
         categories=tuple(dict.fromkeys([*([str(category)] if category else []), *tags])),
         lang=article.lang)
+
+
+def entry_html(article: Any, base: str, page: str) -> str:
+    """The article's body for feed readers: its links absolute."""
+    return absolute_html(article.get_content(base), page)
 
 
 class BlogFeeds:

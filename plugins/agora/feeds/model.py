@@ -35,6 +35,27 @@ def feed_texts(hub: Any, catalogs: Catalogs, texts: Texts, lang: str
 MIME = {"atom": "application/atom+xml", "rss": "application/rss+xml", "ics": "text/calendar"}
 
 
+class LazyText:
+    """Text made the first time it is read, in the process that reads it.
+
+    A blog entry's HTML, its links made absolute, is the costly part of the
+    feeds; the render workers write the feeds (:mod:`agora.render`), so made
+    there it stays off the one core the build has between reading and rendering.
+    """
+
+    def __init__(self, make: Callable[[], str]):
+        self._make: Callable[[], str] | None = make
+        self._text = ""
+
+    def __str__(self) -> str:
+        if self._make is not None:
+            self._text, self._make = self._make(), None
+        return self._text
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+
 @dataclass(frozen=True)
 class Entry:
     """One item of a feed. URLs are absolute; ``content_html`` is safe HTML."""
@@ -44,7 +65,7 @@ class Entry:
     url: str
     published: datetime
     updated: datetime
-    content_html: str = ""
+    content_html: str | LazyText = ""
     summary: str = ""  # plain text
     authors: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()

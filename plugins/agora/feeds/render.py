@@ -73,7 +73,7 @@ def _add_entry(generator: FeedGenerator, entry: Entry, rss: bool) -> None:
     item.published(entry.published)
     item.updated(entry.updated)
     if entry.content_html:
-        item.content(xml_text(entry.content_html), type="html")
+        item.content(xml_text(str(entry.content_html)), type="html")
     if entry.summary:
         item.summary(xml_text(entry.summary))
     for name in entry.authors:
