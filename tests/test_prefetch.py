@@ -14,14 +14,14 @@ from typing import Any
 import pytest
 from pelican.log import LimitFilter
 
-from agora import prefetch
+from agora import forks, prefetch
 from tests.conftest import REPO, build, build_report, output_files
 
 sys.path.insert(0, str(REPO / "tools"))
 
 import corpus
 
-pytestmark = pytest.mark.skipif(not prefetch.can_fork(), reason="parallel reading needs fork")
+pytestmark = pytest.mark.skipif(not forks.can_fork(), reason="parallel reading needs fork")
 
 ARTICLES = 70  # with its events and members, above prefetch.MIN_FILES
 
@@ -95,7 +95,7 @@ def test_parsed_files_land_in_the_content_cache(source: corpus.CorpusInfo, tmp_p
 
 def test_worker_count() -> None:
     assert prefetch.worker_count({"AGORA_READ_WORKERS": 3}) == 3
-    assert 1 <= prefetch.worker_count({}) <= prefetch.MAX_AUTO_WORKERS
+    assert 1 <= prefetch.worker_count({}) <= forks.MAX_AUTO_WORKERS
 
 
 def test_small_batches_stay_serial(tmp_path: Path) -> None:

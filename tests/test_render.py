@@ -19,7 +19,7 @@ from pelican import signals
 from pelican.log import LimitFilter
 
 from agora import render
-from agora.prefetch import can_fork
+from agora.forks import can_fork
 from tests.conftest import REPO, build, build_report, output_files
 
 sys.path.insert(0, str(REPO / "tools"))

@@ -28,12 +28,10 @@ Pelican's serial reading.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
-import sys
 from collections.abc import Iterable, Mapping
-from multiprocessing.connection import Connection, wait
-from typing import Any, cast
+from multiprocessing.connection import Connection
+from typing import Any
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -42,6 +40,7 @@ from pelican.urlwrappers import URLWrapper
 from pelican.utils import file_suffix
 
 from agora.capability import Capability
+from agora.forks import auto_workers, can_fork, fan_out, send_all
 from agora.settings import options
 from agora.state import build_state
 
@@ -51,28 +50,13 @@ GENERATORS_KEY = "prefetch_generators"
 DONE_KEY = "prefetch_done"
 #: Below this many files to parse, starting workers costs more than it saves.
 MIN_FILES = 64
-MAX_AUTO_WORKERS = 4
 
 Job = tuple[int, str, str]  # (generator index, reader format, absolute path)
-DONE = "done"  # a worker's last message
-
-
-def auto_workers(configured: int) -> int:
-    """A worker setting's process count: ``configured``, or (0) one per usable CPU."""
-    if configured:
-        return max(1, configured)
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-    return max(1, min(usable, MAX_AUTO_WORKERS))
 
 
 def worker_count(settings: Mapping[str, Any]) -> int:
     """How many processes parse (1: serial, as Pelican does)."""
     return auto_workers(options(settings).read_workers)
-
-
-def can_fork() -> bool:
-    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def source_settings(generator: Any) -> tuple[str, str] | None:
@@ -157,10 +141,7 @@ def _work(generators: list[Any], jobs: list[Job], connection: Connection) -> Non
     # Nothing a worker logs is printed (the serial read will log it again), but
     # anything it would have logged sends that file back to the serial read.
     logging.getLogger().handlers = [Flag(level=logging.WARNING)]
-    for job in jobs:
-        connection.send(_parse(generators, flagged, job))
-    connection.send(DONE)
-    connection.close()
+    send_all(connection, (_parse(generators, flagged, job) for job in jobs))
 
 
 def prefetch(generators: list[Any], workers: int) -> int:
@@ -169,45 +150,22 @@ def prefetch(generators: list[Any], workers: int) -> int:
     if workers < 2 or len(jobs) < MIN_FILES or not can_fork():
         return 0
     by_path = {path: generators[index] for index, _, path in jobs}
-    context = multiprocessing.get_context("fork")
-    processes: list[Any] = []
-    connections: list[Connection] = []
     stored = 0
-    try:
-        for number in range(workers):
-            receiving, sending = context.Pipe(duplex=False)
-            # fork: the generators are inherited, not pickled
-            process = context.Process(target=_work, daemon=True,
-                                      args=(generators, jobs[number::workers], sending))
-            process.start()
-            sending.close()
-            processes.append(process)
-            connections.append(receiving)
-        while connections:
-            for ready in wait(connections):
-                connection = cast(Connection, ready)
-                try:
-                    result: Any = connection.recv()
-                except EOFError:  # a worker died: its remaining files are read serially
-                    result = DONE
-                if result == DONE:
-                    connections.remove(connection)
-                    continue
-                if result is None:
-                    continue
-                path, content, metadata = result
-                readers = by_path[path].readers
-                metadata = {k: restored(v, readers.settings) for k, v in metadata.items()}
-                # what Readers.read_file would have cached after parsing the file itself
-                readers._cache[path] = (readers._get_file_stamp(path), (content, metadata))
-                stored += 1
-    except (OSError, multiprocessing.ProcessError) as exc:
-        logger.warning("parallel reading stopped (%s); the rest is read serially", exc)
-    finally:
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
+
+    def store(result: Any) -> None:
+        nonlocal stored
+        if result is None:  # a file the serial read must report on
+            return
+        path, content, metadata = result
+        readers = by_path[path].readers
+        metadata = {k: restored(v, readers.settings) for k, v in metadata.items()}
+        # what Readers.read_file would have cached after parsing the file itself
+        readers._cache[path] = (readers._get_file_stamp(path), (content, metadata))
+        stored += 1
+
+    # fork: the generators are inherited, not pickled
+    shares = [(generators, jobs[number::workers]) for number in range(workers)]
+    fan_out(_work, shares, store, "parallel reading")
     return stored
 
 

@@ -37,15 +37,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import multiprocessing
 import os
 import pickle
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
-from multiprocessing.connection import Connection, wait
-from typing import Any, cast
+from multiprocessing.connection import Connection
+from typing import Any
 
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
@@ -56,8 +55,8 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from agora.capability import Capability
+from agora.forks import auto_workers, can_fork, fan_out, send_all
 from agora.incremental import current_plan
-from agora.prefetch import auto_workers, can_fork
 from agora.settings import options
 from agora.state import TEMPLATE_ATTRIBUTE, build_state, report
 
@@ -70,7 +69,6 @@ BYTECODE_KEY = "_AGORA_TEMPLATES"
 WRITER_KEY = "render_writer"
 #: Set by the preview server: the writer remembers each source's pages (agora.serve).
 PREVIEW_KEY = "_AGORA_PREVIEW"
-DONE = "done"
 
 
 def worker_count(settings: Mapping[str, Any]) -> int:
@@ -471,62 +469,35 @@ def _work(pages: list[Job], indexes: range, settings: Mapping[str, Any],
     # The parent de-duplicates when it replays the records; doing it here too would
     # drop a message the parent has not seen.
     LimitLogger.limit_filter.filter = lambda record: True
-    for index in indexes:
-        connection.send((index, _render_one(pages[index], settings, capture)))
-    connection.send(DONE)
-    connection.close()
+    send_all(connection, ((index, _render_one(pages[index], settings, capture))
+                          for index in indexes))
 
 
 def render_in_workers(pages: list[Job], workers: int,
                       settings: Mapping[str, Any] | None = None) -> dict[int, Outcome]:
     """Render ``pages`` in ``workers`` forked processes; the outcome of each page rendered.
 
-    ``settings``: the build's (by default, the context of the first page).
+    ``settings``: the build's (by default, the context of the first page). A page
+    without an outcome (its worker died) is for the parent to render.
     """
     if workers < 2:
         return {}
     if settings is None:
         settings = next(page.context for page in pages if isinstance(page, PageJob))
-    context = multiprocessing.get_context("fork")
     outcomes: dict[int, Outcome] = {}
-    processes: list[Any] = []
-    connections: list[Connection] = []
+
+    def receive(message: tuple[int, Outcome]) -> None:
+        index, outcome = message
+        outcomes[index] = outcome
+
+    shares = [(pages, range(number, len(pages), workers), settings) for number in range(workers)]
     gc.collect()
     gc.freeze()  # objects the workers only read stay shared (no reference-count writes)
     try:
-        for number in range(workers):
-            receiving, sending = context.Pipe(duplex=False)
-            process = context.Process(target=_work, daemon=True, args=(
-                pages, range(number, len(pages), workers), settings, sending))
-            process.start()
-            sending.close()
-            processes.append(process)
-            connections.append(receiving)
-        _collect(connections, outcomes)
-    except (OSError, multiprocessing.ProcessError) as exc:
-        logger.warning("parallel rendering stopped (%s); the rest is rendered serially", exc)
+        fan_out(_work, shares, receive, "parallel rendering")
     finally:
         gc.unfreeze()
-        for process in processes:
-            process.join(timeout=5)
-            if process.is_alive():
-                process.terminate()
     return outcomes
-
-
-def _collect(connections: list[Connection], outcomes: dict[int, Outcome]) -> None:
-    while connections:
-        for ready in wait(connections):
-            connection = cast(Connection, ready)
-            try:
-                message: Any = connection.recv()
-            except EOFError:  # a worker died: the parent renders its remaining pages
-                message = DONE
-            if message == DONE:
-                connections.remove(connection)
-            else:
-                index, outcome = message
-                outcomes[index] = outcome
 
 
 # --- templates compiled once per build ---------------------------------------------------
