@@ -12,6 +12,9 @@ variant alike:
   Pelican does (``AGORA_READ_WORKERS = AGORA_RENDER_WORKERS = 1``), so what
   the other cores bring shows;
 - ``agora-cold-no-forum``: the same without a forum, so the snapshot's cost shows;
+- ``agora-cold-no-search``: the same without the search index, so Pagefind's
+  cost shows (it is a process of its own, whose peak memory is often the
+  build's largest);
 - ``agora-warm``: a preview rebuild (new process) with the content cache and
   nothing changed;
 - ``agora-edit``: the same after appending a paragraph to one article;
@@ -197,6 +200,13 @@ class Workspace:
         """A build with the hub's own settings on the synthetic corpus."""
         return self.pelican(content or self.corpus.agora_content, self.settings_file, variant,
                             **self.agora_settings(variant, **overrides))
+
+    def plugins_without(self, plugin: str) -> list[str]:
+        """The hub's ``PLUGINS`` less one, to measure what that plugin costs."""
+        from pelican.settings import read_settings  # noqa: PLC0415
+
+        return [name for name in read_settings(str(self.settings_file))["PLUGINS"]
+                if name != plugin]
 
     def serve(self, name: str) -> list[str]:
         """``agora serve`` on a copy of the content, on a free port."""
@@ -418,6 +428,10 @@ VARIANTS: list[Variant] = [
     Variant("agora-cold-no-forum", "Agora cold, no forum snapshot (forum cost = difference)",
             lambda w: w.agora("agora-cold-no-forum", AGORA_FORUM_URL=""),
             fresh("agora-cold-no-forum"), max_size=FULL_SIZE_LIMIT),
+    Variant("agora-cold-no-search", "Agora cold, no search index (Pagefind's cost = difference)",
+            lambda w: w.agora("agora-cold-no-search",
+                              PLUGINS=w.plugins_without("agora.search")),
+            fresh("agora-cold-no-search")),
     Variant("agora-warm", "Agora preview rebuild (new process), nothing changed",
             lambda w: w.agora("agora-warm", w.dev_content("agora-warm")),
             previewing("agora-warm", False), max_size=FULL_SIZE_LIMIT),
