@@ -78,11 +78,16 @@ def story(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory) -
     seen: dict[str, Any] = {"first": hub.build()}
     unrelated = hub.root / "output" / "blog" / hub.articles[5].stem / "index.html"
     unrelated_mtime = unrelated.stat().st_mtime_ns
+    search_index = hub.root / "output" / "pagefind" / "pagefind-entry.json"
+    indexed_at = [search_index.stat().st_mtime_ns]
 
     seen["unchanged"] = hub.build()
+    indexed_at.append(search_index.stat().st_mtime_ns)
     edited = hub.articles[3]
     append_body(edited, "Une précision ajoutée après relecture.")
     seen["body"] = hub.build()
+    indexed_at.append(search_index.stat().st_mtime_ns)
+    seen["indexed_at"] = indexed_at
     seen["body_page"] = (hub.root / "output" / "blog" / edited.stem / "index.html").read_text(
         "utf-8")
     seen["unrelated_untouched"] = unrelated.stat().st_mtime_ns == unrelated_mtime
@@ -101,6 +106,12 @@ def story(source: corpus.CorpusInfo, tmp_path_factory: pytest.TempPathFactory) -
         if name.endswith(".html") and b"Nouveau titre : " in data)
     seen["hub"] = hub
     return seen
+
+
+def test_search_is_indexed_again_only_when_a_page_changed(story: dict[str, Any]) -> None:
+    first, unchanged, body = story["indexed_at"]
+    assert unchanged == first  # nothing written: Pagefind's index is kept
+    assert body > first  # a page rewritten: indexed again
 
 
 def test_first_build_is_full(story: dict[str, Any]) -> None:
