@@ -20,9 +20,10 @@ order a serial build has: the log records (through the parent's loggers, so
 Pelican's de-duplication and Agora's build report see them once), Agora's
 problems and next changes, the forum avatars a page published, then the
 ``Writing`` line and Pelican's ``content_written`` signal (sent only when
-something listens, after the file exists). Files generators write themselves
-(feeds, calendars, avatars, static files) are written by the parent while the
-pages are collected, in their usual order; the parent keeps the shared
+something listens, after the file exists). Feeds and calendars
+(:func:`write_data`) are made and written by the workers too, in their turn
+among the pages; avatars and static files are written by the parent while
+the pages are collected, in their usual order. The parent keeps the shared
 context's ``localsiteurl`` as each page would have left it, since Pelican lets
 the last rendered page's value leak into what is written next. A page whose
 worker died is rendered by the parent; an exception a page raised is raised
