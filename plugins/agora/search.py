@@ -24,7 +24,9 @@ Signals used, and why:
 - ``all_generators_finalized``: ``hub.search`` (the languages of the content);
   the binary is looked for once per run, so a missing one is reported before
   ``build.json`` is written;
-- ``finalized``: every page is written; Pagefind indexes them -- unless an
+- ``finalized``: every page is written; Pagefind indexes those marked
+  ``data-pagefind-body``, linked into a folder of their own (it would parse
+  every listing to drop it) -- unless an
   incremental rebuild wrote no HTML page over the previous build's index
   (Pagefind cannot update an index, and indexing a big hub costs a third of
   its build and more memory than the rest of it).
@@ -33,8 +35,10 @@ Signals used, and why:
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +60,8 @@ except ImportError:  # pagefind[bin] not installed: the PATH may still have the 
 
 logger = logging.getLogger(__name__)
 _BINARY = "search.pagefind"
+#: What the templates put on the pages to index (published content only).
+INDEXED_MARK = b"data-pagefind-body"
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
 TIMEOUT_SECONDS = 600
 
@@ -141,8 +147,17 @@ def index_site(pelican: Any) -> None:
         return
     # Pagefind adds files named after hashes and never removes the previous build's
     shutil.rmtree(output / folder, ignore_errors=True)
-    command = [binary, "--site", str(output), "--output-subdir", folder,
-               "--force-language", str(settings.get("DEFAULT_LANG") or "en"), "--silent"]
+    cache = Path(settings["CACHE_PATH"])
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-", dir=cache) as staging:
+        site = Path(staging) if stage_indexed_pages(output, Path(staging)) else output
+        run_pagefind(settings, [binary, "--site", str(site), "--output-path",
+                                str((output / folder).resolve()), "--force-language",
+                                str(settings.get("DEFAULT_LANG") or "en"), "--silent"])
+
+
+def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> None:
+    """Run Pagefind; a failure is one warning (the site is published without search)."""
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False,
                               timeout=TIMEOUT_SECONDS)
@@ -154,6 +169,28 @@ def index_site(pelican: Any) -> None:
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
         report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
                                  "the site", found_text=last[0], severity="warning"))
+
+
+def stage_indexed_pages(output: Path, staging: Path) -> int:
+    """Link (or copy) into ``staging``, at the same paths, the pages the index takes; how many.
+
+    Pagefind parses every HTML file of the folder it is given, then keeps only
+    those marked ``data-pagefind-body``; a third of a hub's pages are listings
+    it would parse for nothing. Given the marked pages alone, it builds the same
+    index in about three quarters of the time.
+    """
+    count = 0
+    for page in output.rglob("*.html"):
+        if INDEXED_MARK not in page.read_bytes():
+            continue
+        target = staging / page.relative_to(output)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(page, target)
+        except OSError:  # another file system
+            shutil.copyfile(page, target)
+        count += 1
+    return count
 
 
 def index_is_current(settings: Mapping[str, Any], index: Path) -> bool:
