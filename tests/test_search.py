@@ -82,3 +82,29 @@ def test_a_rebuild_leaves_no_stale_index_file(make_site):
     search.index_site(type("Pelican", (), {"settings": site.settings})())
     assert not stale.exists()
     assert (site.output / "pagefind" / "pagefind-entry.json").exists()
+
+
+def test_pagefind_reads_the_marked_pages_alone_at_their_paths(tmp_path):
+    output = tmp_path / "output"
+    (output / "blog" / "un").mkdir(parents=True)
+    (output / "blog" / "un" / "index.html").write_text('<main data-pagefind-body>Un</main>')
+    (output / "index.html").write_text("<main>Accueil</main>")
+    with search.staged_pages(output, tmp_path / "cache") as site:
+        assert site != output
+        assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) == [
+            "blog/un/index.html"]
+        assert (site / "blog/un/index.html").read_text() == '<main data-pagefind-body>Un</main>'
+    assert not site.exists()  # nothing left in the cache
+
+
+def test_pagefind_reads_the_output_when_nothing_can_be_staged(tmp_path):
+    output = tmp_path / "output"
+    output.mkdir()
+    (output / "index.html").write_text("<main>Accueil</main>")
+    with search.staged_pages(output, tmp_path / "cache") as site:
+        assert site == output  # no marked page: Pagefind indexes every page, as it would
+    (output / "page.html").write_text("<main data-pagefind-body>Page</main>")
+    not_a_folder = tmp_path / "cache-file"
+    not_a_folder.write_text("")
+    with search.staged_pages(output, not_a_folder) as site:
+        assert site == output

@@ -39,7 +39,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,13 +148,28 @@ def index_site(pelican: Any) -> None:
         return
     # Pagefind adds files named after hashes and never removes the previous build's
     shutil.rmtree(output / folder, ignore_errors=True)
-    cache = Path(settings["CACHE_PATH"])
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="search-", dir=cache) as staging:
-        site = Path(staging) if stage_indexed_pages(output, Path(staging)) else output
+    with staged_pages(output, Path(settings["CACHE_PATH"])) as site:
         run_pagefind(settings, [binary, "--site", str(site), "--output-path",
                                 str((output / folder).resolve()), "--force-language",
                                 str(settings.get("DEFAULT_LANG") or "en"), "--silent"])
+
+
+@contextmanager
+def staged_pages(output: Path, cache: Path) -> Iterator[Path]:
+    """The folder Pagefind reads: the indexed pages alone, staged under ``cache``; the
+    output itself when none is marked or the cache folder cannot be written."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        staging = tempfile.TemporaryDirectory(prefix="search-", dir=cache)
+    except OSError:
+        yield output
+        return
+    with staging as folder:
+        try:
+            staged = stage_indexed_pages(output, Path(folder))
+        except OSError:
+            staged = 0
+        yield Path(folder) if staged else output
 
 
 def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> None:
