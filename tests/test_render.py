@@ -121,7 +121,7 @@ def jobs(tmp_path: Path, template: Template, count: int = 60) -> list[render.Pag
 
 def test_a_page_whose_worker_died_is_rendered_by_the_parent(tmp_path: Path) -> None:
     pages = jobs(tmp_path, Template(os.getpid(), die="p7/index.html"))
-    outcomes = render.render_in_workers(pages, 2)
+    outcomes = render.render_in_workers(pages, 2, pages[0].context)
     assert 7 not in outcomes and len(outcomes) < len(pages)
     writer = render.AgoraWriter(str(tmp_path), settings={"PAGINATED_TEMPLATES": {}})
     writer.workers, writer.pending = 2, pages

@@ -475,16 +475,13 @@ def _work(pages: list[Job], indexes: range, settings: Mapping[str, Any],
 
 
 def render_in_workers(pages: list[Job], workers: int,
-                      settings: Mapping[str, Any] | None = None) -> dict[int, Outcome]:
+                      settings: Mapping[str, Any]) -> dict[int, Outcome]:
     """Render ``pages`` in ``workers`` forked processes; the outcome of each page rendered.
 
-    ``settings``: the build's (by default, the context of the first page). A page
-    without an outcome (its worker died) is for the parent to render.
+    A page without an outcome (its worker died) is for the parent to render.
     """
     if workers < 2:
         return {}
-    if settings is None:
-        settings = next(page.context for page in pages if isinstance(page, PageJob))
     outcomes: dict[int, Outcome] = {}
 
     def receive(message: tuple[int, Outcome]) -> None:

@@ -218,7 +218,7 @@ class EventsGenerator(ContentTypeGenerator):
                                params={"slug": info.name}, variables=of_format)
         self.write_calendars(writer)
 
-    def write_calendars(self, writer: Any = None) -> None:
+    def write_calendars(self, writer: Any) -> None:
         settings = self.settings
         gettext = gettext_for(settings, settings.get("DEFAULT_LANG", "en"))
         site = str(settings.get("SITENAME", ""))
@@ -242,7 +242,7 @@ class EventsGenerator(ContentTypeGenerator):
             write(str(legacy["ics_fname"]), feed, name)
 
     def write_calendar(self, save_as: str, events: list[Event], name: str,
-                       gettext: Callable[[str], str], writer: Any = None) -> None:
+                       gettext: Callable[[str], str], writer: Any) -> None:
         """One ``.ics`` file, made by the render workers when ``writer`` collects pages."""
         make = partial(ics.build_calendar, events, self.settings, name=name, source=save_as,
                        fallback_stamp=self.now, gettext=gettext,
