@@ -6,8 +6,12 @@ Queries in a browser are in tests/browser/test_visitors.py.
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from agora import search
+from tests.conftest import REPO
 
 ARTICLE = "---\ntitle: Un article\ndate: 2026-11-01\n---\nTexte.\n"
 
@@ -79,7 +83,7 @@ def test_a_rebuild_leaves_no_stale_index_file(make_site):
     site = make_site({"articles/un.md": ARTICLE}, name="reindex", with_demo_members=False)
     stale = site.output / "pagefind" / "fragment" / "stale.pf_fragment"
     stale.write_bytes(b"old")
-    search.index_site(type("Pelican", (), {"settings": site.settings})())
+    search.index_pages(site.settings, search.pagefind_binary(), site.output / "pagefind", None)
     assert not stale.exists()
     assert (site.output / "pagefind" / "pagefind-entry.json").exists()
 
@@ -108,3 +112,77 @@ def test_pagefind_reads_the_output_when_nothing_can_be_staged(tmp_path):
     not_a_folder.write_text("")
     with search.staged_pages(output, not_a_folder) as site:
         assert site == output
+
+
+def spy_binary(folder, real):
+    """A Pagefind that notes the folder it was given and the pages in it, then indexes."""
+    spy = folder / "pagefind-spy"
+    spy.write_text('#!/bin/sh\nsite=""\nprev=""\nfor a in "$@"; do\n'
+                   '  [ "$prev" = "--site" ] && site="$a"\n  prev="$a"\ndone\n'
+                   f'echo "$site" > "{folder}/site.txt"\n'
+                   f'(cd "$site" && find . -name "*.html" | sort) > "{folder}/pages.txt"\n'
+                   f'exec "{real}" "$@"\n')
+    spy.chmod(0o755)
+    return str(spy)
+
+
+def some_articles(count):
+    return {f"articles/a{i}.md": f"---\ntitle: Article {i}\ndate: 2026-10-{1 + i % 28:02d}\n"
+                                 f"---\nTexte numéro {i}.\n" for i in range(count)}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pagefind_reads_the_pages_linked_as_they_were_written(make_site, monkeypatch,
+                                                              tmp_path, workers):
+    real = search.pagefind_binary()
+    monkeypatch.setattr(search, "pagefind_binary", lambda: spy_binary(tmp_path, real))
+    site = make_site(some_articles(60), name=f"staged-{workers}", with_demo_members=False,
+                     AGORA_RENDER_WORKERS=workers)
+    assert site.state.report.get("parallel_rendering", {}).get("workers", 1) == workers
+    given = Path((tmp_path / "site.txt").read_text().strip())
+    assert given.parent == Path(site.settings["CACHE_PATH"])  # a staging folder, not the output
+    assert not given.exists()  # removed once indexed
+    read = [line.removeprefix("./") for line in (tmp_path / "pages.txt").read_text().split()]
+    assert read == indexed_pages(site) and len(read) == 60
+    entry = json.loads(site.text("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["fr"]["page_count"] == len(read)
+
+
+def test_a_pagefind_failure_is_in_the_build_report(make_site, monkeypatch, tmp_path):
+    failing = tmp_path / "pagefind-fails"
+    failing.write_text("#!/bin/sh\necho 'Error: no space left to write the index' >&2\nexit 1\n")
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: str(failing))
+    site = make_site(some_articles(60), name="pagefind-fails", with_demo_members=False)
+    assert site.path("blog/a1/").exists()
+    expected = [w for w in site.state.warnings if "no space left to write the index" in w]
+    assert len(expected) == 1 and "expected Pagefind to index the site" in expected[0]
+    report = json.loads(site.text("build.json"))
+    assert [w for w in report["warnings"] if "no space left" in w] == expected
+    assert not [p for p in Path(site.settings["CACHE_PATH"]).iterdir()
+                if p.name.startswith("search-")]
+
+
+def test_without_agora_render_the_index_is_made_at_the_end(make_site):
+    from pelican.settings import read_settings  # noqa: PLC0415
+
+    plugins = [p for p in read_settings(str(REPO / "pelicanconf.py"))["PLUGINS"]
+               if p != "agora.render"]
+    site = make_site(some_articles(5), name="no-render", with_demo_members=False,
+                     PLUGINS=plugins)
+    entry = json.loads(site.text("pagefind/pagefind-entry.json"))
+    assert entry["languages"]["fr"]["page_count"] == len(indexed_pages(site)) == 5
+
+
+def test_an_incomplete_staging_folder_gives_way_to_the_output(tmp_path):
+    output = tmp_path / "output"
+    for name in ("un", "deux"):
+        (output / "blog" / name).mkdir(parents=True)
+        (output / "blog" / name / "index.html").write_text("<main data-pagefind-body>x</main>")
+    staged = tmp_path / "cache" / "search-x"
+    search.link_page(output / "blog/un/index.html", staged / "blog/un/index.html")
+    (staged / search.INCOMPLETE).touch()  # "deux" could not be linked
+    with search.pages_to_index(output, tmp_path / "cache", staged) as site:
+        assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) == [
+            "blog/deux/index.html", "blog/un/index.html"]
+    assert not staged.exists()

@@ -47,6 +47,7 @@ from itertools import chain
 from multiprocessing.connection import Connection
 from typing import Any
 
+from blinker import signal
 from jinja2.bccache import Bucket, BytecodeCache
 from pelican import signals
 from pelican.contents import Content, Static
@@ -70,6 +71,13 @@ BYTECODE_KEY = "_AGORA_TEMPLATES"
 WRITER_KEY = "render_writer"
 #: Set by the preview server: the writer remembers each source's pages (agora.serve).
 PREVIEW_KEY = "_AGORA_PREVIEW"
+
+#: A page's file is written, in whichever process rendered it (a worker: what a receiver
+#: changes there stays there): sender the path, ``html=`` the page, ``context=``.
+page_written = signal("agora.page_written")
+#: Every page of the build is written (in the parent, before ``finalized``): sender the
+#: writer. What reads the written site can start here.
+pages_written = signal("agora.pages_written")
 
 
 def worker_count(settings: Mapping[str, Any]) -> int:
@@ -119,6 +127,8 @@ class PageJob:
         os.makedirs(os.path.dirname(self.output), exist_ok=True)
         with open(self.path, "w", encoding="utf-8") as handle:
             handle.write(output)
+        if page_written.receivers and self.path != os.devnull:
+            page_written.send(self.path, html=output, context=local)
         return local
 
 
@@ -553,6 +563,7 @@ def render_after_last_generator(generators: list[Any]) -> None:
         original(writer)
         if isinstance(writer, AgoraWriter):
             writer.flush()
+        pages_written.send(writer)
 
     last.generate_output = generate_output
 

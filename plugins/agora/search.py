@@ -23,22 +23,30 @@ Signals used, and why:
 - ``get_generators``: :class:`SearchPageGenerator` writes ``/search/``;
 - ``all_generators_finalized``: ``hub.search`` (the languages of the content);
   the binary is looked for once per run, so a missing one is reported before
-  ``build.json`` is written;
-- ``finalized``: every page is written; Pagefind indexes those marked
-  ``data-pagefind-body``, linked into a folder of their own (it would parse
-  every listing to drop it) -- unless an
-  incremental rebuild wrote no HTML page over the previous build's index
-  (Pagefind cannot update an index, and indexing a big hub costs a third of
-  its build and more memory than the rest of it).
+  ``build.json`` is written; a staging folder under the cache is made;
+- ``agora.page_written`` (in whichever process rendered the page): a page
+  marked ``data-pagefind-body`` is hard-linked into the staging folder, so
+  Pagefind reads the pages it indexes and not the listings it would parse to
+  drop, and nothing reads every page again;
+- ``agora.pages_written`` (every page is written): Pagefind starts in a
+  thread beside the end of the build (sitemap, manifest...), and the build
+  report waits for it (``BuildState.background``) -- unless an incremental
+  rebuild wrote no HTML page over the previous build's index (Pagefind cannot
+  update an index, and indexing a big hub costs a fifth of its build and more
+  memory than the rest of it); an incremental rebuild that wrote some indexes
+  the whole output again;
+- ``finalized``: the same, at the end, for a build without ``agora.render``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -52,6 +60,7 @@ from agora.capability import Capability
 from agora.core.pages import StandalonePagesGenerator
 from agora.incremental import current_plan
 from agora.problems import problem
+from agora.render import page_written, pages_written
 from agora.state import build_state, report
 
 try:
@@ -62,7 +71,12 @@ except ImportError:  # pagefind[bin] not installed: the PATH may still have the 
 logger = logging.getLogger(__name__)
 _BINARY = "search.pagefind"
 #: What the templates put on the pages to index (published content only).
-INDEXED_MARK = b"data-pagefind-body"
+INDEXED_TEXT = "data-pagefind-body"
+INDEXED_MARK = INDEXED_TEXT.encode()
+_STAGING = "search.staging"  # memo: (output folder, folder the pages to index are linked in)
+_STARTED = "search.started"
+#: Left in the staging folder by a page that could not be linked there.
+INCOMPLETE = ".incomplete"  # memo: Pagefind was started when the pages were written
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
 TIMEOUT_SECONDS = 600
 
@@ -127,31 +141,118 @@ def publish_search(generators: list[Any]) -> None:
     languages = content_languages(generators, state.urls.default_lang)
     state.hub.search = SearchView(state.urls.url("search_index"), found is not None,
                                   [(code, language_name(code)) for code in languages])
-    if found is None:
+    if found is not None:
+        prepare_staging(settings, state)
+    else:
         report(settings, problem("pyproject.toml", "pagefind", "expected the Pagefind binary "
                                  "(pip install 'pagefind[bin]') to index the site for search",
                                  found_text="none: the site is built without a search index",
                                  severity="warning"))
 
 
-def index_site(pelican: Any) -> None:
-    """``finalized``: Pagefind indexes what the build wrote."""
-    settings = pelican.settings
+def prepare_staging(settings: Mapping[str, Any], state: Any) -> None:
+    """A folder under the cache for the pages to index, linked there as they are written."""
+    try:
+        cache = Path(settings["CACHE_PATH"])
+        cache.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="search-", dir=cache))
+    except OSError:
+        return  # Pagefind reads the pages from the output
+    state.memo[_STAGING] = (Path(settings["OUTPUT_PATH"]), folder)
+
+
+def stage_page(path: str, html: str = "", context: Mapping[str, Any] | None = None,
+               **_: Any) -> None:
+    """``agora.page_written`` (in the process that rendered it): a page to index is linked
+    into the staging folder, so that nothing reads every page again at the end."""
+    state = build_state(context)
+    staging = state.memo.get(_STAGING) if state is not None else None
+    if staging is None or INDEXED_TEXT not in html:
+        return
+    output, folder = staging
+    try:
+        link_page(Path(path), folder / Path(path).relative_to(output))
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):  # Pagefind will read the output itself
+            (folder / INCOMPLETE).touch()
+
+
+def start_indexing(writer: Any) -> None:
+    """``agora.pages_written``: Pagefind starts at once, beside the end of the build (the
+    sitemap, the incremental manifest...); the build report waits for it."""
+    settings = writer.settings
     state = build_state(settings)
     binary = state.memo.get(_BINARY) if state is not None else None
     if state is None or binary is None:
         return
+    state.memo[_STARTED] = True
+    staging = state.memo.pop(_STAGING, None)
+    staged = staging[1] if staging is not None else None
+    plan = current_plan(settings)
+    if plan is not None and plan.mode == "incremental" and staged is not None:
+        shutil.rmtree(staged, ignore_errors=True)  # holds the pages written, not all of them
+        staged = None
     output = Path(settings["OUTPUT_PATH"])
-    folder = index_folder(settings)
-    if index_is_current(settings, output / folder):
+    index = output / index_folder(settings)
+    if index_is_current(settings, index):
         logger.info("search: no page changed, the index is kept")
         return
-    # Pagefind adds files named after hashes and never removes the previous build's
-    shutil.rmtree(output / folder, ignore_errors=True)
-    with staged_pages(output, Path(settings["CACHE_PATH"])) as site:
-        run_pagefind(settings, [binary, "--site", str(site), "--output-path",
-                                str((output / folder).resolve()), "--force-language",
-                                str(settings.get("DEFAULT_LANG") or "en"), "--silent"])
+    job = threading.Thread(target=index_pages, args=(settings, binary, index, staged),
+                           name="search-index")
+    job.start()
+    state.background.append(job.join)
+
+
+def index_site(pelican: Any) -> None:
+    """``finalized``: Pagefind indexes what the build wrote, unless it started already
+    (:func:`start_indexing`, when ``agora.render`` writes the pages)."""
+    settings = pelican.settings
+    state = build_state(settings)
+    binary = state.memo.get(_BINARY) if state is not None else None
+    if state is None or binary is None or state.memo.get(_STARTED):
+        return
+    staging = state.memo.pop(_STAGING, None)
+    if staging is not None:
+        shutil.rmtree(staging[1], ignore_errors=True)
+    output = Path(settings["OUTPUT_PATH"])
+    index = output / index_folder(settings)
+    if index_is_current(settings, index):
+        logger.info("search: no page changed, the index is kept")
+        return
+    index_pages(settings, binary, index, None)
+
+
+def index_pages(settings: Mapping[str, Any], binary: str, index: Path,
+                staged: Path | None) -> None:
+    """Pagefind writes the index of the output's marked pages (``staged``: already linked
+    there) into ``index``; whatever fails is one warning."""
+    try:
+        # Pagefind adds files named after hashes and never removes the previous build's
+        shutil.rmtree(index, ignore_errors=True)
+        output = Path(settings["OUTPUT_PATH"])
+        with pages_to_index(output, Path(settings["CACHE_PATH"]), staged) as site:
+            run_pagefind(settings, [binary, "--site", str(site), "--output-path",
+                                    str(index.resolve()), "--force-language",
+                                    str(settings.get("DEFAULT_LANG") or "en"), "--silent"])
+    except Exception as exc:  # a background thread: nothing else would report it
+        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
+                                 "the site", found_text=repr(exc), severity="warning"))
+
+
+@contextmanager
+def pages_to_index(output: Path, cache: Path, staged: Path | None) -> Iterator[Path]:
+    """The folder Pagefind reads: ``staged`` when pages were linked there as they were
+    written, else :func:`staged_pages`; ``staged`` is removed afterwards."""
+    try:
+        if (staged is not None and not (staged / INCOMPLETE).exists()
+                and next(staged.rglob("*.html"), None) is not None):
+            yield staged
+            return
+        with staged_pages(output, cache) as site:
+            yield site
+    finally:
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
 
 
 @contextmanager
@@ -199,14 +300,20 @@ def stage_indexed_pages(output: Path, staging: Path) -> int:
     for page in output.rglob("*.html"):
         if INDEXED_MARK not in page.read_bytes():
             continue
-        target = staging / page.relative_to(output)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(page, target)
-        except OSError:  # another file system
-            shutil.copyfile(page, target)
+        link_page(page, staging / page.relative_to(output))
         count += 1
     return count
+
+
+def link_page(page: Path, target: Path) -> None:
+    """``page`` at ``target`` too: a hard link (a copy on another file system)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(page, target)
+    except FileExistsError:
+        pass  # written twice: the link is to the same file
+    except OSError:  # another file system
+        shutil.copyfile(page, target)
 
 
 def index_is_current(settings: Mapping[str, Any], index: Path) -> bool:
@@ -236,6 +343,8 @@ CAPABILITY = Capability(
     "agora.search",
     receivers=((signals.get_generators, get_generators),
                (signals.all_generators_finalized, publish_search),
+               (page_written, stage_page),
+               (pages_written, start_indexing),
                (signals.finalized, index_site)),
 )
 

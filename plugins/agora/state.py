@@ -9,7 +9,7 @@ builds in one process never share anything); each run (``pelican
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -84,6 +84,9 @@ class BuildState:
     memo: dict[Any, Any] = field(default_factory=dict)
     #: Runs of the same Pelican object (``pelican --autoreload`` runs again and again).
     runs: int = 0
+    #: Work running beside the build (the search index), each waited for by one call
+    #: before the build report is written.
+    background: list[Callable[[], None]] = field(default_factory=list)
 
     def __reduce__(self) -> tuple[Any, tuple[()]]:
         # Content objects keep a reference to the settings, and Pelican pickles
@@ -109,6 +112,7 @@ class BuildState:
         Reset in place, not replaced: Pelican copied the settings (this object
         included) into the run's context before any plugin could swap it.
         """
+        self.wait_for_background()  # a failed run's, before its findings are forgotten
         self.runs += 1
         self.now = now
         self.hub = hub
@@ -118,6 +122,11 @@ class BuildState:
         self.log.clear()
         for collected in (self.next_changes, self.counts, self.report, self.memo):
             collected.clear()
+
+    def wait_for_background(self) -> None:
+        """Wait for the work started beside the build (its problems are then reported)."""
+        while self.background:
+            self.background.pop(0)()
 
     def change_at(self, moment: datetime | None, reason: str) -> None:
         """Record a future moment at which some page of the site would change."""

@@ -20,7 +20,8 @@ Signals used, and why:
   settled; each active capability completes the hub, in the order of
   ``PLUGINS`` (``Capability.complete_hub``); then strict mode stops before
   anything is written;
-- ``finalized``: write ``build.json`` once everything else has run.
+- ``finalized``: write ``build.json`` once everything else has run (work started
+  beside the build, such as the search index, is waited for).
 """
 
 from __future__ import annotations
@@ -206,6 +207,7 @@ def on_finalized(pelican: Any) -> None:
     if state is None:
         return
     check_page_links(pelican.settings)
+    state.wait_for_background()
     logging.getLogger().removeHandler(state.log)
     write_build_report(pelican.settings)
     if state.strict and state.errors:
