@@ -42,8 +42,8 @@ def write_build_report(settings: Mapping[str, Any]) -> dict[str, Any]:
         "next_change": upcoming[0].astimezone(UTC).isoformat() if upcoming else None,
         "next_change_reason": upcoming[1] if upcoming else None,
         "counts": dict(sorted(state.counts.items())),
-        "errors": [withhold(m, state) for m in state.errors],
-        "warnings": [withhold(m, state) for m in state.warnings],
+        "errors": sorted(withhold(m, state) for m in state.errors),
+        "warnings": sorted(withhold(m, state) for m in state.warnings),
         **state.report,
     }
     path = os.path.join(settings["OUTPUT_PATH"], "build.json")
