@@ -12,7 +12,9 @@ to reload after a build.
 
 from __future__ import annotations
 
+import gzip
 import http.client
+import json
 import os
 import shutil
 import sys
@@ -273,3 +275,27 @@ def test_an_edit_reloads_a_connected_client(running: tuple[Hub, str]) -> None:
     assert '"mode": "incremental"' in data
     page = urlopen(url + f"blog/{article.stem}/", timeout=30).read().decode()
     assert "Rechargement en direct." in page
+
+
+def index_text(output: Path) -> str:
+    """The text of every indexed page, as Pagefind's fragments hold it."""
+    return "".join(gzip.decompress(fragment.read_bytes()).decode("utf-8", "replace")
+                   for fragment in (output / "pagefind" / "fragment").iterdir())
+
+
+def test_the_search_index_follows_an_in_memory_edit_when_a_search_asks(
+        running: tuple[Hub, str]) -> None:
+    hub, url = running
+    response = events(url)
+    append(hub.files("articles")[5], "\nLe mot zorglubesque ne figure nulle part ailleurs.\n")
+    kind, data = next_event(response)
+    assert kind == "reload" and "(in memory)" in data, data
+    output = hub.root / "output"
+    assert "zorglubesque" not in index_text(output), "the edit did not wait for Pagefind"
+    entry = json.loads(urlopen(url + "pagefind/pagefind-entry.json", timeout=120).read())
+    assert entry["languages"]["fr"]["page_count"] > ARTICLES
+    assert "zorglubesque" in index_text(output), "asked for, the index was made again"
+    before = {p.name for p in (output / "pagefind" / "fragment").iterdir()}
+    urlopen(url + "pagefind/pagefind-entry.json", timeout=120).read()
+    assert {p.name for p in (output / "pagefind" / "fragment").iterdir()} == before, \
+        "made again only when pages changed"

@@ -75,6 +75,7 @@ INDEXED_TEXT = "data-pagefind-body"
 INDEXED_MARK = INDEXED_TEXT.encode()
 _STAGING = "search.staging"  # memo: (output folder, folder the pages to index are linked in)
 _STARTED = "search.started"
+_INDEXED = "search.indexed"  # memo: this build made the index again (not kept)
 #: Left in the staging folder by a page that could not be linked there.
 INCOMPLETE = ".incomplete"  # memo: Pagefind was started when the pages were written
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
@@ -197,6 +198,7 @@ def start_indexing(writer: Any) -> None:
     if index_is_current(settings, index):
         logger.info("search: no page changed, the index is kept")
         return
+    state.memo[_INDEXED] = True
     job = threading.Thread(target=index_pages, args=(settings, binary, index, staged),
                            name="search-index")
     job.start()
@@ -219,7 +221,23 @@ def index_site(pelican: Any) -> None:
     if index_is_current(settings, index):
         logger.info("search: no page changed, the index is kept")
         return
+    state.memo[_INDEXED] = True
     index_pages(settings, binary, index, None)
+
+
+def indexed_by_last_build(settings: Mapping[str, Any]) -> bool:
+    """Whether the last build made the search index again (rather than keep it)."""
+    state = build_state(settings)
+    return bool(state is not None and state.memo.get(_INDEXED))
+
+
+def refresh_index(settings: Mapping[str, Any]) -> None:
+    """Index the output as it is now, outside a build (the preview server, after pages
+    were rewritten in memory); nothing without the binary or ``agora.search``."""
+    binary = pagefind_binary()
+    if binary is None or not CAPABILITY.active(settings) or build_state(settings) is None:
+        return
+    index_pages(settings, binary, Path(settings["OUTPUT_PATH"]) / index_folder(settings), None)
 
 
 def index_pages(settings: Mapping[str, Any], binary: str, index: Path,

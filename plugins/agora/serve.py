@@ -34,6 +34,10 @@ that writes an article's body into a file of its own must have it rewritten
 here too. Any other change, or anything unexpected on the way (a problem
 reported, a page written twice), takes the build path above.
 
+The search index is not made again after an in-memory edit (Pagefind takes
+seconds on a big hub, and editing must not wait for it): the first request
+for a file of the index afterwards (a search) makes it again, then is served.
+
 The output folder is exactly what a cold build writes. The live-reload script
 is not in it: the HTTP server adds ``<script src="/__agora/reload.js">`` to
 each HTML page it sends, and the script reloads the page when the server
@@ -63,6 +67,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from agora import search
 from agora.command import load_settings
 from agora.incremental import listing_fingerprint, needles
 from agora.prefetch import GENERATORS_KEY
@@ -159,6 +164,10 @@ class Preview:
         self.override = override
         self.builds = 0
         self.pelican: Any = None
+        #: held by a build and by a search refresh: the HTTP threads never see one half done
+        self.lock = threading.RLock()
+        #: pages were rewritten in memory since the search index was last made
+        self.search_stale = False
         self.load()
 
     def load(self) -> None:
@@ -183,6 +192,10 @@ class Preview:
 
     def build(self, empty_output: bool = False) -> Outcome:
         """Build once; never raises (a failed build leaves the last good output)."""
+        with self.lock:
+            return self._build(empty_output)
+
+    def _build(self, empty_output: bool) -> Outcome:
         self.builds += 1
         started = time.perf_counter()
         keep = self.pelican.delete_outputdir
@@ -198,6 +211,8 @@ class Preview:
             self.pelican.delete_outputdir = keep
         state = build_state(self.pelican.settings)
         seconds = time.perf_counter() - started
+        if search.indexed_by_last_build(self.pelican.settings):
+            self.search_stale = False
         if state is None:
             return Outcome(self.builds, True, seconds)
         self.last = Outcome(self.builds, True, seconds, errors=state.errors,
@@ -207,6 +222,10 @@ class Preview:
 
     def rebuild(self, changes: Iterable[tuple[Any, str]]) -> Outcome:
         """Build after ``changes`` ((change, path) pairs, as watchfiles reports them)."""
+        with self.lock:
+            return self._rebuild(changes)
+
+    def _rebuild(self, changes: Iterable[tuple[Any, str]]) -> Outcome:
         paths = {str(Path(path).resolve()) for _, path in changes}
         if self.settings_file in paths:
             try:
@@ -236,6 +255,7 @@ class Preview:
         if not all(edited.read(path) for path in paths):
             return None
         rendered = edited.apply()
+        self.search_stale = True  # indexed again when the search first asks (refresh_search)
         self.builds += 1
         what = "titles changed" if edited.shown else "bodies only"
         plan = {"mode": "incremental", "reason": f"{len(paths)} edited file(s), {what} "
@@ -243,6 +263,21 @@ class Preview:
         self.last = Outcome(self.builds, True, time.perf_counter() - started,
                             warnings=self.last.warnings, plan=plan)
         return self.last
+
+
+    @property
+    def search_prefix(self) -> str:
+        """The URL path of the search index's folder (``/pagefind/``)."""
+        return "/" + search.index_folder(self.pelican.settings).strip("/") + "/"
+
+    def refresh_search(self) -> None:
+        """Index the output again when pages were rewritten in memory since the index was
+        made: on demand, when a page asks for the index (a search), so that editing never
+        waits for Pagefind and the search of the preview finds what the pages say."""
+        with self.lock:
+            if self.search_stale:
+                search.refresh_index(self.pelican.settings)
+                self.search_stale = False
 
 
 class InMemoryEdit:
@@ -374,6 +409,7 @@ class Handler(SimpleHTTPRequestHandler):
     """Files of the output folder; HTML pages get the live-reload script on the way out."""
 
     announcer: Announcer
+    preview: Preview | None = None
 
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0]
@@ -382,6 +418,8 @@ class Handler(SimpleHTTPRequestHandler):
         elif path == SCRIPT_PATH:
             self.send_bytes(SCRIPT.encode(), "text/javascript; charset=utf-8")
         else:
+            if self.preview is not None and path.startswith(self.preview.search_prefix):
+                self.preview.refresh_search()
             self.send_page()
 
     def send_page(self) -> None:
@@ -431,8 +469,9 @@ class Handler(SimpleHTTPRequestHandler):
         logger.debug("%s " + format, self.address_string(), *args)
 
 
-def http_server(output: Path, announcer: Announcer, bind: str, port: int) -> ThreadingHTTPServer:
-    handler = type("PreviewHandler", (Handler,), {"announcer": announcer})
+def http_server(output: Path, announcer: Announcer, bind: str, port: int,
+                preview: Preview | None = None) -> ThreadingHTTPServer:
+    handler = type("PreviewHandler", (Handler,), {"announcer": announcer, "preview": preview})
     server = ThreadingHTTPServer((bind, port), partial(handler, directory=str(output)))
     server.daemon_threads = True
     return server
@@ -454,7 +493,7 @@ def run(preview: Preview, bind: str, port: int, stop: threading.Event,
     announcer = Announcer()
     preview.output.mkdir(parents=True, exist_ok=True)
     try:  # before the first build: a port in use is said at once
-        server = http_server(preview.output, announcer, bind, port)
+        server = http_server(preview.output, announcer, bind, port, preview)
     except OSError as exc:
         print(f"agora serve: cannot listen on {bind}:{port} ({exc.strerror}); "
               f"try another --port", file=sys.stderr)
