@@ -46,7 +46,7 @@ LABELS: Mapping[str, str] = {
 #: generators write each under ``/<lang>/`` for every language the content has.
 PER_LANGUAGE: frozenset[str] = frozenset({
     "home", "not_found", "blog", "archives", "events", "events_past", "event_format",
-    "members", "forum", "newsletter", "feeds",
+    "members", "forum", "newsletter", "feeds", "search",
 })
 _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 

@@ -134,6 +134,22 @@ def test_header_search_box_submits_to_the_search_page(browser, served_demo):
     context.close()
 
 
+def test_an_english_page_searches_from_the_english_search_page(browser, served_demo):
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.goto(served_demo + "/en/events/")
+    box = tab.get_by_role("searchbox", name="Search the site")
+    box.fill("charter")
+    box.press("Enter")
+    tab.wait_for_selector("[data-search-results] li")
+    assert "/en/search/?q=charter" in tab.url
+    assert tab.locator("html").get_attribute("lang") == "en"
+    assert tab.get_by_role("heading", level=1).inner_text() == "Search"
+    hrefs = [a.get_attribute("href") for a in tab.locator("[data-search-results] li a").all()]
+    assert any(h.endswith("/en/charter/") for h in hrefs), hrefs
+    context.close()
+
+
 def test_without_javascript_the_search_box_is_a_link(browser, served_demo):
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
