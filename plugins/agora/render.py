@@ -33,7 +33,7 @@ Two signals of Agora's own tell other capabilities what was written:
 ``agora.page_written`` in whichever process wrote a page (its path and HTML: the
 search capability links the pages to index there, in the workers), and
 ``agora.pages_written`` in the parent once every page is written (Pagefind
-starts then, beside the end of the build).
+starts then, before the ``finalized`` receivers).
 
 ``AGORA_RENDER_WORKERS``: 0 picks the number of usable CPUs (at most 4), 1
 renders serially.

@@ -28,9 +28,10 @@ Signals used, and why:
   marked ``data-pagefind-body`` is hard-linked into the staging folder, so
   Pagefind reads the pages it indexes and not the listings it would parse to
   drop, and nothing reads every page again;
-- ``agora.pages_written`` (every page is written): Pagefind starts in a
-  thread beside the end of the build (sitemap, manifest...), and the build
-  report waits for it (``BuildState.background``) -- unless an incremental
+- ``agora.pages_written`` (every page is written): Pagefind starts at once,
+  in a thread, while the links between pages are checked; the build report
+  waits for it (``BuildState.background``), so its failure is in
+  ``build.json`` -- unless an incremental
   rebuild wrote no HTML page over the previous build's index (Pagefind cannot
   update an index, and indexing a big hub costs a fifth of its build and more
   memory than the rest of it); an incremental rebuild that wrote some indexes
@@ -74,10 +75,10 @@ _BINARY = "search.pagefind"
 INDEXED_TEXT = "data-pagefind-body"
 INDEXED_MARK = INDEXED_TEXT.encode()
 _STAGING = "search.staging"  # memo: (output folder, folder the pages to index are linked in)
-_STARTED = "search.started"
+_STARTED = "search.started"  # memo: Pagefind was started when the pages were written
 _INDEXED = "search.indexed"  # memo: this build made the index again (not kept)
 #: Left in the staging folder by a page that could not be linked there.
-INCOMPLETE = ".incomplete"  # memo: Pagefind was started when the pages were written
+INCOMPLETE = ".incomplete"
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
 TIMEOUT_SECONDS = 600
 
@@ -179,8 +180,8 @@ def stage_page(path: str, html: str = "", context: Mapping[str, Any] | None = No
 
 
 def start_indexing(writer: Any) -> None:
-    """``agora.pages_written``: Pagefind starts at once, beside the end of the build (the
-    sitemap, the incremental manifest...); the build report waits for it."""
+    """``agora.pages_written``: Pagefind starts at once, in a thread; the build report
+    waits for it."""
     settings = writer.settings
     state = build_state(settings)
     binary = state.memo.get(_BINARY) if state is not None else None
