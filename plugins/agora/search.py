@@ -188,18 +188,12 @@ def start_indexing(writer: Any) -> None:
     if state is None or binary is None:
         return
     state.memo[_STARTED] = True
-    staging = state.memo.pop(_STAGING, None)
-    staged = staging[1] if staging is not None else None
     plan = current_plan(settings)
-    if plan is not None and plan.mode == "incremental" and staged is not None:
-        shutil.rmtree(staged, ignore_errors=True)  # holds the pages written, not all of them
-        staged = None
-    output = Path(settings["OUTPUT_PATH"])
-    index = output / index_folder(settings)
-    if index_is_current(settings, index):
-        logger.info("search: no page changed, the index is kept")
+    # an incremental build linked the pages it wrote, not all of them
+    staged = take_staged(state, usable=plan is None or plan.mode != "incremental")
+    index = index_to_make(settings, state)
+    if index is None:
         return
-    state.memo[_INDEXED] = True
     job = threading.Thread(target=index_pages, args=(settings, binary, index, staged),
                            name="search-index")
     job.start()
@@ -214,16 +208,32 @@ def index_site(pelican: Any) -> None:
     binary = state.memo.get(_BINARY) if state is not None else None
     if state is None or binary is None or state.memo.get(_STARTED):
         return
+    take_staged(state, usable=False)
+    index = index_to_make(settings, state)
+    if index is not None:
+        index_pages(settings, binary, index, None)
+
+
+def take_staged(state: Any, usable: bool) -> Path | None:
+    """The folder this build linked its pages to index into (removed when not ``usable``)."""
     staging = state.memo.pop(_STAGING, None)
-    if staging is not None:
+    if staging is None:
+        return None
+    if not usable:
         shutil.rmtree(staging[1], ignore_errors=True)
-    output = Path(settings["OUTPUT_PATH"])
-    index = output / index_folder(settings)
+        return None
+    return Path(staging[1])
+
+
+def index_to_make(settings: Mapping[str, Any], state: Any) -> Path | None:
+    """The index folder when this build must make the index again; None when the
+    previous index still describes the output."""
+    index = Path(settings["OUTPUT_PATH"]) / index_folder(settings)
     if index_is_current(settings, index):
         logger.info("search: no page changed, the index is kept")
-        return
+        return None
     state.memo[_INDEXED] = True
-    index_pages(settings, binary, index, None)
+    return index
 
 
 def indexed_by_last_build(settings: Mapping[str, Any]) -> bool:
