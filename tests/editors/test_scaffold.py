@@ -40,6 +40,17 @@ NEW = [
      "charte-des-evenements/"),
     ("newsletter", "La lettre de décembre", [], "content/newsletter/2026-12-03.md", None),
     ("newsletter", "La lettre de janvier", [], "content/newsletter/2027-01-07.md", None),
+    # translations, and a file in another language than the site's
+    ("article", "Seed swaps, explained", ["--lang", "en", "--translation-of", "astuce-semences"],
+     "content/articles/astuce-semences-en.md", "en/blog/astuce-semences/"),
+    ("event", "Compost workshop", ["--lang", "en", "--translation-of", "atelier-compost"],
+     "content/events/atelier-compost-en.md", "en/events/atelier-compost/"),
+    ("member", "Camille Roux", ["--lang", "en", "--translation-of", "camille-roux"],
+     "content/members/camille-roux-en.md", "en/members/camille-roux/"),
+    ("page", "Our partners", ["--lang", "en", "--translation-of", "nos-partenaires"],
+     "content/pages/nos-partenaires-en.md", "en/nos-partenaires/"),
+    ("article", "A note in English", ["--lang", "en", "--date", "2026-11-18T09:00"],
+     "content/articles/a-note-in-english.md", "en/blog/a-note-in-english/"),
 ]
 
 
@@ -167,6 +178,52 @@ def test_mistakes_are_explained(hub):
                                                cwd=root).stderr
     assert "expected an article or event" in agora("new", "page", "X", "--series",
                                                    "astuces-du-mardi", cwd=root).stderr
+
+
+def test_a_translation_takes_what_does_not_change_from_its_original(hub, built):
+    root, _ = hub
+    original, _, _ = header(root / "content/articles/astuce-semences.md")
+    written, _, head = header(root / "content/articles/astuce-semences-en.md")
+    assert (written["title"], written["slug"], written["lang"]) == (
+        "Seed swaps, explained", "astuce-semences", "en")
+    for name in ("date", "author", "category", "series"):
+        assert str(written[name]) == str(original[name]), name
+    assert "summary" not in written and "tags" not in written  # words of the original's
+    assert "A translation of articles/astuce-semences.md" in head
+    text = (root / "content/articles/astuce-semences-en.md").read_text(encoding="utf-8")
+    assert text.endswith("---\nWrite here, in Markdown.\n")  # in the translation's language
+    event, _, _ = header(root / "content/events/atelier-compost-en.md")
+    source, _, _ = header(root / "content/events/atelier-compost.md")
+    assert (str(event["start"]), event["location"], event["hosts"]) == (
+        str(source["start"]), source["location"], source["hosts"])
+    french = built.html("events/atelier-compost/")
+    assert french.cssselect('link[hreflang="en"]')[0].get("href").endswith(
+        "en/events/atelier-compost/")
+    assert "Compost workshop" in built.text("en/events/atelier-compost/")
+
+
+def test_translation_mistakes_are_explained(hub):
+    root, _ = hub
+    cases = {
+        ("article", "X", "--translation-of", "astuce-paillage"):
+            "--translation-of: expected --lang too",
+        ("article", "X", "--lang", "en", "--translation-of", "inconnu"):
+            "expected the slug of a article of this hub (its `slug:`, else its file name), "
+            "found 'inconnu'",
+        ("article", "X", "--lang", "fr", "--translation-of", "astuce-paillage"):
+            "--lang: expected another language than the original's "
+            "(articles/astuce-paillage.md is in fr), found fr",
+        ("newsletter", "X", "--lang", "en", "--translation-of", "2026-11-05"):
+            "found a newsletter intro",
+        ("article", "X", "--lang", "english please"): "--lang: expected",
+    }
+    for args, message in cases.items():
+        result = agora("new", *args, cwd=root)
+        assert result.returncode == 2, args
+        assert message in result.stderr, (args, result.stderr)
+    again = agora("new", "article", "Y", "--lang", "en", "--translation-of", "astuce-semences",
+                  cwd=root)
+    assert again.returncode == 1 and "astuce-semences-en.md already exists" in again.stderr
 
 
 def test_a_field_a_capability_adds_shows_up_by_itself():

@@ -39,7 +39,16 @@ CONSENT_NOTE = (
 )
 #: Fields few editors need, listed last: they change how Pelican writes the page.
 TECHNICAL = ("slug", "translation", "template", "save_as", "url", "timezone")
+#: What a translation does not take from its original: words in the original's language,
+#: and what makes a file an original or sets where it is written.
+NOT_TRANSLATED = frozenset({"title", "name", "subject", "summary", "image_alt", "tags",
+                            "expertise", "slug", "lang", "translation", "translation_of",
+                            "template", "save_as", "url"})
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class Verbatim(str):
+    """A value written as the original file wrote it (a date copied into a translation)."""
 
 
 class ScaffoldError(Exception):
@@ -81,13 +90,21 @@ def hint(spec: f.Field) -> str:
 
 def yaml_value(value: Any) -> str:
     """A value as YAML: local dates as editors write them, text always quoted."""
+    if isinstance(value, Verbatim):
+        return str(value)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False)  # JSON strings and lists are valid YAML
+    try:
+        return json.dumps(value, ensure_ascii=False)  # JSON strings and lists are valid YAML
+    except TypeError:  # dates inside a list or mapping (a charter's changes)
+        import yaml  # noqa: PLC0415 - keep --help fast
+
+        return str(yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                                  width=1 << 20)).strip()
 
 
 def _place(name: str) -> int:
@@ -164,6 +181,10 @@ def plan(args: argparse.Namespace, settings: Mapping[str, Any], model: ContentMo
     from agora.content.fields import SLUG_RE  # noqa: PLC0415
 
     kind = args.type
+    if args.lang:
+        check_language(args.lang, kind, model)
+    if args.translation_of:
+        return translation_draft(args, settings, model)
     if kind == "newsletter":
         return newsletter_draft(args, settings, model)
     if args.slug and not SLUG_RE.match(args.slug):
@@ -188,6 +209,8 @@ def plan(args: argparse.Namespace, settings: Mapping[str, Any], model: ContentMo
         draft.values.setdefault("start", start)
     if args.series:
         draft.values["series"] = args.series
+    if args.lang:
+        draft.values["lang"] = args.lang
     if kind == "member":
         draft.values["consent"] = False
         draft.notes["consent"] = CONSENT_NOTE
@@ -196,6 +219,82 @@ def plan(args: argparse.Namespace, settings: Mapping[str, Any], model: ContentMo
         draft.values["effective"] = (parse_moment(args.date, "--date").date() if args.date
                                      else now.date())
     return draft
+
+
+def check_language(lang: str, kind: str, model: ContentModel) -> None:
+    from agora.content.fields import Invalid  # noqa: PLC0415
+
+    schema = model.types[kind].schema
+    spec = schema.spec("lang") if schema is not None else None
+    if spec is None:
+        return
+    try:
+        spec.coerce(lang)
+    except Invalid as exc:
+        raise ScaffoldError(f"--lang: expected {exc.expected}, found {lang!r}") from None
+    advice = spec.advise(lang) if spec.advise is not None else None
+    if advice:
+        raise ScaffoldError(f"--lang: expected {advice}, found {lang!r}")
+
+
+def translation_draft(args: argparse.Namespace, settings: Mapping[str, Any],
+                      model: ContentModel) -> Draft:
+    """A translation of the ``args.type`` whose slug is ``args.translation_of``: beside
+    it, named ``<its name>-<lang>``, with its slug, the new language and title, and what
+    does not change with the language (dates, places, people, series) copied from it."""
+    kind = args.type
+    if kind == "newsletter":
+        raise ScaffoldError("--translation-of: expected an article, event, member, page or "
+                            "charter page, found a newsletter intro (name it "
+                            "<date>-<lang>.md)")
+    if not args.lang:
+        raise ScaffoldError("--translation-of: expected --lang too (the translation's "
+                            "language, like en)")
+    original = find_original(kind, args.translation_of, settings, model)
+    original_lang = str(original.values.get("lang") or settings.get("DEFAULT_LANG") or "en")
+    if args.lang == original_lang:
+        raise ScaffoldError(f"--lang: expected another language than the original's "
+                            f"({original.rel} is in {original_lang}), found {args.lang}")
+    title_field = TITLE_FIELD.get(kind, "title")
+    values: dict[str, Any] = {title_field: args.title, "slug": args.translation_of,
+                              "lang": args.lang}
+    schema = model.types[kind].schema
+    for name, value in original.values.items():
+        if name in NOT_TRANSLATED or value in (None, ""):
+            continue
+        spec = schema.spec(name) if schema is not None else None
+        dated = spec is not None and spec.kind in ("date", "date-time")
+        values[name] = Verbatim(value) if dated and isinstance(value, str) else value
+    note = (f"A translation of {original.rel}: what does not change with the language",
+            "is copied from it; translate the text below, and any text copied here.")
+    return Draft(original.path.parent, f"{original.path.stem}-{args.lang}", values,
+                 {title_field: note})
+
+
+def find_original(kind: str, slug: str, settings: Mapping[str, Any],
+                  model: ContentModel) -> Any:
+    """The file of type ``kind`` that ``slug`` names and that translates nothing."""
+    from pelican.utils import slugify  # noqa: PLC0415
+
+    from agora.editors.index import content_files, of_type  # noqa: PLC0415
+
+    def slug_of_file(item: Any) -> str:
+        written = item.values.get("slug")
+        if written:
+            return str(written)
+        source = (item.path.stem if settings.get("SLUGIFY_SOURCE") == "basename"
+                  else str(item.values.get(TITLE_FIELD.get(kind, "title")) or ""))
+        return str(slugify(source, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", [])))
+
+    found = [item for item in of_type(content_files(settings, model), kind)
+             if slug_of_file(item) == slug and not item.values.get("translation")
+             and not item.values.get("translation_of")]
+    default = str(settings.get("DEFAULT_LANG") or "en")
+    found.sort(key=lambda item: str(item.values.get("lang") or default) != default)
+    if not found:
+        raise ScaffoldError(f"--translation-of: expected the slug of a {kind} of this hub "
+                            f"(its `slug:`, else its file name), found {slug!r} (none has it)")
+    return found[0]
 
 
 def next_slot(series: str, kind: str, slot_field: str, usual: time,
@@ -277,7 +376,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_REFUSED
     schema = model.types[args.type].schema
     assert schema is not None  # every type agora new writes has one
-    gettext = gettext_for(settings, str(settings.get("DEFAULT_LANG") or "en"))
+    gettext = gettext_for(settings, args.lang or str(settings.get("DEFAULT_LANG") or "en"))
     draft.folder.mkdir(parents=True, exist_ok=True)
     with draft.path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
         handle.write(render(schema, draft, gettext("Write here, in Markdown.")))
@@ -299,7 +398,9 @@ def register_command(commands: Any) -> None:
                     "from the title, dates, series) and, commented, every other field of the "
                     "type with a one-line hint. It passes `agora check` as it is, and is "
                     "never written over an existing file. Prints the file's path.",
-        epilog="newsletter: the editorial intro of the next issue that has none yet "
+        epilog="A translation: agora new article \"Mulch before winter\" --lang en "
+               "--translation-of astuce-paillage. "
+               "newsletter: the editorial intro of the next issue that has none yet "
                "(content/newsletter/<date>.md; --date for a special issue). member: a "
                "profile with consent: false, published once the member has agreed.")
     parser.add_argument("type", choices=TYPES, help="what to start")
@@ -311,6 +412,11 @@ def register_command(commands: Any) -> None:
     parser.add_argument("--series", metavar="SLUG",
                         help="a series of content/series.yml: dated on its next free slot")
     parser.add_argument("--slug", help="file name and URL (default: from the title)")
+    parser.add_argument("--lang", help="the file's language, when not the site's (like en)")
+    parser.add_argument("--translation-of", metavar="SLUG",
+                        help="start a translation (with --lang) of the content with this "
+                             "slug: beside it, named <its name>-<lang>, its dates, places "
+                             "and people copied")
     parser.add_argument("--settings", "-s", default="pelicanconf.py",
                         help="Pelican settings file (default: pelicanconf.py)")
     parser.set_defaults(handler=cmd_new)
