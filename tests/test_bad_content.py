@@ -91,6 +91,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "members/consentement-flou.md": {("consent", E)},
     "members/avatar-ailleurs.md": {("avatar", E)},
     "pages/lien-vers-rien.md": {("body", W)},
+    "pages/page-sur-article.md": {("save_as", E)},
 }
 #: The good files, and the first of each pair sharing a URL: published, nothing reported.
 PUBLISHED = {"articles/bon.md": "blog/bon/", "articles/doublon-a.md": "blog/doublon/",
@@ -182,7 +183,8 @@ def test_the_corpus_has_at_least_thirty_broken_files():
     assert len(EXPECTED) >= 30
     committed = {p.relative_to(CORPUS).as_posix() for p in CORPUS.rglob("*") if p.is_file()}
     assert committed - set(EXPECTED) == {"articles/bon.md", "articles/doublon-a.md",
-                                         "events/rencontre-a.md", "images/ok.png"}
+                                         "articles/occupe.md", "events/rencontre-a.md",
+                                         "images/ok.png"}
 
 
 @pytest.mark.parametrize("path", sorted(EXPECTED))
@@ -216,6 +218,9 @@ def test_messages_say_what_was_expected_and_where(dev_site):
     assert ("content/articles/doublon-b.md: slug: expected a URL no other file uses "
             "(content/articles/doublon-a.md is published at blog/doublon/index.html; this "
             'file is left out), found "doublon"') in errors
+    assert ("content/pages/page-sur-article.md: save_as: expected a URL no other file uses "
+            "(content/articles/occupe.md is written to blog/occupe/index.html too: only one "
+            'of them can be published there), found "blog/occupe/index.html"') in errors
     assert ("content/articles/enorme.md: file: expected a content file of at most 2048 KB "
             "(AGORA_CONTENT_MAX_KB; images and downloads belong in content/images or "
             "content/extra, linked from the text), found 5.0 MB") in errors

@@ -63,6 +63,7 @@ from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from agora.capability import Capability
+from agora.content.pairing import shared_url
 from agora.forks import auto_workers, can_fork, fan_out, send_all
 from agora.incremental import current_plan
 from agora.settings import options
@@ -287,6 +288,8 @@ class AgoraWriter(Writer):
         self.pages_of: dict[str, list[PageJob]] | None = (
             {} if self.settings.get(PREVIEW_KEY) else None)
         self.every_page: list[PageJob] = []
+        #: the content object whose own page each output file is (articles, pages, events...)
+        self.owners: dict[str, Any] = {}
         state = build_state(self.settings)
         if state is not None:
             state.memo[WRITER_KEY] = self
@@ -304,6 +307,7 @@ class AgoraWriter(Writer):
         for save_as, variables in expand(self.settings, name, kwargs, paginated,
                                          template_name, url):
             path = sanitised_join(self.output_path, save_as)
+            self.own(path, save_as, variables)
             if self.pages_of is not None:
                 self.remember(PageJob(save_as, path, path, template, context, variables,
                                       relative_urls, context.get("localsiteurl")), shown)
@@ -327,6 +331,18 @@ class AgoraWriter(Writer):
             job.render()
         else:
             self.pending.append(job)
+
+    def own(self, path: str, save_as: str, variables: Mapping[str, Any]) -> None:
+        """Note whose own page ``path`` is; a second content file there is an error (Pelican
+        would write one over the other, or skip one, with no more than an info line)."""
+        owner = next((value for value in variables.values()
+                      if isinstance(value, Content) and getattr(value, "source_path", None)),
+                     None)
+        if owner is None:
+            return
+        previous = self.owners.setdefault(path, owner)
+        if previous is not owner and previous.source_path != owner.source_path:
+            report(self.settings, shared_url(owner, previous, save_as, self.settings))
 
     def remember(self, page: PageJob, shown: Any) -> None:
         """Note ``page`` under each source whose body it shows."""

@@ -66,6 +66,18 @@ def collision(loser: Any, winner: Any, settings: Mapping[str, Any]) -> Problem:
         getattr(loser, field_name, None))
 
 
+def shared_url(item: Any, other: Any, save_as: str, settings: Mapping[str, Any]) -> Problem:
+    """Two files of different kinds (an article and a page...) written to one URL: Pelican
+    writes one over the other, so one of them would silently not be published."""
+    root = settings.get("PATH")
+    field_name = "save_as" if "save_as" in item.metadata else "slug"
+    return problem(
+        display_path(item.source_path, root), field_name,
+        f"expected a URL no other file uses ({display_path(other.source_path, root)} is "
+        f"written to {save_as} too: only one of them can be published there)",
+        getattr(item, field_name, None))
+
+
 def article(noun: str) -> str:
     return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
