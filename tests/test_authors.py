@@ -69,6 +69,15 @@ FILES = {
 
         Texte.
         """,
+    # Pelican's {author} links in the text: to the profile for a member, as in the byline
+    "articles/author-links.md": """
+        ---
+        title: Des liens vers des auteurs
+        date: 2026-10-09T09:00
+        ---
+        Merci à [Camille]({author}Camille Roux), à [Inès]({author}ines-moreau) et à
+        [notre invité]({author}James Oguya).
+        """,
     "articles/unknown-slug.md": """
         ---
         title: Slug inconnu
@@ -107,6 +116,16 @@ def test_a_member_named_by_slug_or_name_links_to_the_profile(site):
     assert not site.path("author/ines-moreau/").exists()
     profile = site.text("members/ines-moreau/")
     assert "Par son slug" in profile and "Sans accents" in profile
+
+
+def test_author_links_in_the_text_lead_to_profiles_and_author_pages(site):
+    links = {a.text_content(): a.get("href")
+             for a in site.html("blog/author-links/").cssselect(".entry-content a")}
+    assert links == {"Camille": "../../members/camille-roux/",
+                     "Inès": "../../members/ines-moreau/",
+                     "notre invité": "../../author/james-oguya/"}
+    for href in links.values():
+        assert site.path("blog/author-links/" + href).exists(), href
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

@@ -10,16 +10,22 @@ out, no page is written for them, and no message names them.
 
 Authors are credited when each content object is made (``content_object_init``),
 from the member keys of this build, so cached and parallel-read files follow
-the current profiles too.
+the current profiles too. So are Pelican's ``{author}`` links in the text
+(``[Camille]({author}Camille Roux)``): one naming a consenting member leads to
+the profile, as the byline does (Pelican would link an author page that
+members do not have).
 """
 
 from __future__ import annotations
 
 import difflib
+import html
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from pelican.contents import Author, Static
 
@@ -151,6 +157,29 @@ def credit_members(content: Any) -> None:
         report(settings, problem(shown, field_name, WITHHELD,
                                  found_text=f"{withheld} without consent", severity="warning"))
     set_authors(content, credited)
+
+
+#: A quoted attribute value holding Pelican's ``{author}`` (or ``|author|``) link.
+AUTHOR_LINK = re.compile(r"""(?P<quote>["'])(?:\{author\}|\|author\|)(?P<name>[^"'#?]*)""")
+
+
+def link_member_authors(content: Any) -> None:
+    """``content_object_init``: an ``{author}`` link naming a consenting member becomes a
+    ``{filename}`` link to the profile, which Pelican then resolves like any other."""
+    text = getattr(content, "_content", None)
+    if not text or "author" not in text or isinstance(content, Static):
+        return
+    index = member_index(content.settings)
+    keys = known_keys("member", content.settings) or {}
+
+    def to_profile(found: re.Match[str]) -> str:
+        slug = index.match(unquote(html.unescape(found["name"])))
+        source = keys.get(slug, {}).get("first") if slug and index.may_name(slug) else None
+        if not source:
+            return found[0]
+        return f"{found['quote']}{{filename}}/{source}"
+
+    content._content = AUTHOR_LINK.sub(to_profile, text)
 
 
 def set_authors(content: Any, credited: list[Author]) -> None:
