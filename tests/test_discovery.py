@@ -52,6 +52,22 @@ def test_translations_are_alternates_of_each_other(demo_site):
         assert links == {"fr": PUBLIC + "/charter/", "en": PUBLIC + "/en/charter/"}
 
 
+def test_listings_in_each_language_are_alternates_of_each_other(demo_site):
+    """The same alternates as each listing's own hreflang links (one function makes both)."""
+    root = sitemap(demo_site)
+    for path in ("/events/", "/en/events/", "/blog/page/2/", "/en/blog/page/2/", "/search/"):
+        entry = root.xpath(f"s:url[s:loc='{PUBLIC}{path}']", namespaces=NS)[0]
+        links = {link.get("hreflang"): link.get("href")
+                 for link in entry.iterfind("x:link", NS)}
+        french = path.removeprefix("/en")
+        assert links == {"fr": PUBLIC + french, "en": PUBLIC + "/en" + french}, path
+        page = demo_site.html(path.lstrip("/"))
+        heads = {link.get("hreflang") for link in page.cssselect("link[hreflang]")}
+        assert heads == {"fr", "en", "x-default"}, path
+    tag = root.xpath(f"s:url[s:loc='{PUBLIC}/tag/compost/']", namespaces=NS)[0]
+    assert list(tag.iterfind("x:link", NS)) == []  # one language: no alternates
+
+
 def test_lastmod_is_the_contents_date_and_never_after_the_build(demo_site):
     root = sitemap(demo_site)
     article = root.xpath(f"s:url[s:loc='{PUBLIC}/blog/astuce-semences/']", namespaces=NS)[0]

@@ -5,9 +5,11 @@
   :func:`address_of` -- the same address the sitemap lists, so they agree.
 - ``sitemap.xml`` lists every page the build wrote that a search engine should
   know: published content (not drafts, scheduled posts, hidden or archived
-  pages) and listings, never the 404 page; translations are ``xhtml:link
-  hreflang`` alternates of each other; ``lastmod`` is the content's ``modified``
-  or ``date`` (a listing of articles: its newest), never a moment after the build.
+  pages) and listings, never the 404 page; translations, and a listing in
+  each language of the site, are ``xhtml:link hreflang`` alternates of each
+  other (the same versions as the page's own hreflang links); ``lastmod`` is
+  the content's ``modified`` or ``date`` (a listing of articles: its newest),
+  never a moment after the build.
 - ``robots.txt`` points at it, unless the site ships its own (``content/extra``).
 - Social cards (OpenGraph, Twitter) get an absolute image: the content's own
   ``image``, else ``AGORA_SOCIAL_IMAGE``, else the theme's default card.
@@ -43,6 +45,7 @@ from jinja2 import pass_context
 from pelican import signals
 
 from agora.capability import Capability, plugin_names
+from agora.core.i18n import versions
 from agora.problems import problem
 from agora.settings import options
 from agora.state import build_state, report
@@ -186,8 +189,20 @@ def record_page(path: str, context: Mapping[str, Any]) -> None:
     if obj is not None and getattr(obj, "translations", None):
         group = [obj, *[t for t in obj.translations if is_listed(t)]]
         alternates = {str(t.lang): str(t.url) for t in group}
+    elif obj is None and context.get("url_name"):
+        alternates = listing_versions(context, context.get("hub") or state.hub)
     entry = SitemapEntry(address_of(context), lastmod_of(context, obj, state.now), alternates)
     state.memo.setdefault(_MEMO, {})[entry.address] = entry
+
+
+def listing_versions(context: Mapping[str, Any], hub: Any) -> dict[str, str]:
+    """A named page's address in each language of the site (the page's hreflang links)."""
+    if len(getattr(hub, "languages", ())) < 2:
+        return {}
+    page = context.get("articles_page")
+    found = versions(hub, None, context.get("url_name"), context.get("url_params"),
+                     getattr(page, "number", 1), context.get("articles_paginator"))
+    return found if len(found) > 1 else {}
 
 
 def sitemap_xml(entries: list[SitemapEntry], urls: Urls) -> bytes:

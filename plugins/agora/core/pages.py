@@ -124,6 +124,11 @@ class HomeGenerator(StandalonePagesGenerator):
         return {"home_articles": hub.blog.latest(hub.options.home_articles)}
 
 
+#: Pelican's direct templates Agora writes in every language -> the page's name in the URL
+#: scheme (Pelican writes the default language's; :class:`BlogLanguagesGenerator` the others).
+DIRECT_PAGES: Mapping[str, str] = {"index": "blog", "archives": "archives"}
+
+
 class BlogLanguagesGenerator(Generator):
     """The blog listing (paginated) and its archive in each language but the default.
 
@@ -131,8 +136,7 @@ class BlogLanguagesGenerator(Generator):
     every article too, in the page's language where it is translated.
     """
 
-    #: Pelican's direct template -> the page's name in the URL scheme
-    TEMPLATES: ClassVar[Mapping[str, str]] = {"index": "blog", "archives": "archives"}
+    TEMPLATES: ClassVar[Mapping[str, str]] = DIRECT_PAGES
 
     def generate_context(self) -> None:
         pass
