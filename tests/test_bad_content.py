@@ -54,6 +54,7 @@ EXPECTED: dict[str, set[tuple[str, str]]] = {
     "articles/image-evadee.md": {("image", E)},
     "articles/image-sans-alt.md": {("body", W)},
     "articles/image-du-texte-absente.md": {("body", E)},
+    "articles/image-relative.md": {("body", W)},
     "articles/image-symbolique.md": {("body", E)},
     "articles/lien-javascript.md": {("body", E)},
     "articles/lien-deguise.md": {("body", E)},
@@ -230,6 +231,10 @@ def test_messages_say_what_was_expected_and_where(dev_site):
     assert ("content/articles/lien-relatif-casse.md: body: expected a link to a page of the "
             'site (/blog/pas-de-page/ is not in the output), found "../pas-de-page/"'
             ) in dev_site.state.warnings
+    assert ("content/articles/image-relative.md: body: expected an image address the page "
+            "can load (read from the page's address, it is "
+            "/blog/image-relative/images/ok.png, not in the output; /images/... or {static} "
+            'start from the site\'s root), found "images/ok.png"') in dev_site.state.warnings
 
 
 def test_the_local_build_completes_and_publishes_the_good_files(dev_site):

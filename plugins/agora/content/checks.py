@@ -178,7 +178,11 @@ def reference_problems(references: list[Reference], field_name: str, origin: Ori
         if reference.danger is not None:
             problems.append(origin.problem(field_name, DANGER_EXPECTED, reference.url))
         elif reference.image:
-            problems += local_file_problems(reference.url, field_name, origin, kind="image file")
+            found = local_file_problems(reference.url, field_name, origin, kind="image file")
+            problems += found
+            if not found and relative_address(reference.url):
+                # it exists in content/, but a browser reads it from the page's address
+                origin.links.append(("image", reference.url.strip(), reference.url))
             if not (reference.alt or "").strip() and not reference.decorative:
                 problems.append(origin.problem(
                     field_name, "expected alt text for the image (what it shows, for people "
@@ -213,6 +217,13 @@ def candidates(url: str, folder: str, *, from_root: bool = False) -> list[str] |
     else:
         found = [path] if from_root else [posixpath.join(folder, path), path]
     return list(dict.fromkeys(posixpath.normpath(p) for p in found if p))
+
+
+def relative_address(url: str) -> bool:
+    """A plain path a browser resolves from the page's own address (``images/x.png``)."""
+    parts = urlsplit(url.strip())
+    return (INTRASITE.match(url) is None and not parts.scheme and not parts.netloc
+            and bool(parts.path) and not parts.path.startswith("/"))
 
 
 def escapes(relative: str) -> bool:

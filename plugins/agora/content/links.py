@@ -9,7 +9,9 @@ parallel reading) and checked later, each against what it needs:
   pointing nowhere);
 - a plain link (``../autre-article/``, ``/events/``) once every page is written:
   it must lead to a file of the output, whatever wrote it (a page, a feed, a
-  calendar, the theme).
+  calendar, the theme); so must an image written as a relative path
+  (``images/plan.png``): it exists in ``content/``, but a browser reads it from
+  the page's address (``/blog/x/images/plan.png``).
 
 Both are warnings: the page is usable, a reader meets one dead link, and the
 target may be a page on its way (a draft, a rename in the same pull request).
@@ -46,14 +48,14 @@ def check_file_links(context: Mapping[str, Any], settings: Mapping[str, Any]) ->
     generated = context.get("generated_content") or {}
     static = context.get("static_content") or {}
     root = Path(settings["PATH"])
-    later: list[tuple[str, str, list[str]]] = []
+    later: list[tuple[str, str, list[tuple[str, str]]]] = []
     left_out = state.memo.get("left_out", set()) if state is not None else set()
     for content in linking(generated.values()):
         shown = display_path(content.source_path, settings.get("PATH"))
         pages = []
         for kind, target, as_written in content.metadata[LINKS_KEY]:
-            if kind == "page":
-                pages.append(target)
+            if kind in ("page", "image"):
+                pages.append((kind, target))
                 continue
             if target in static or (target in generated
                                     and generated[target].source_path not in left_out):
@@ -84,12 +86,16 @@ def check_page_links(settings: Mapping[str, Any]) -> list[Problem]:
     output = Path(settings["OUTPUT_PATH"])
     found = []
     for shown, url, links in state.memo.get(PAGE_LINKS_KEY, ()):
-        for link in links:
+        for kind, link in links:
             target = urljoin("/" + url.lstrip("/"), link)
             path = unquote(urlsplit(target).path).lstrip("/")
-            if not written(output, path):
-                found.append(problem(shown, "body", f"expected a link to a page of the site "
-                                     f"(/{path} is not in the output)", found=link,
-                                     severity="warning"))
+            if written(output, path):
+                continue
+            expected = ("an image address the page can load (read from the page's address, "
+                        f"it is /{path}, not in the output; /images/... or {{static}} start "
+                        "from the site's root)" if kind == "image" else
+                        f"a link to a page of the site (/{path} is not in the output)")
+            found.append(problem(shown, "body", f"expected {expected}", found=link,
+                                 severity="warning"))
     report(settings, *found)
     return found
