@@ -101,12 +101,20 @@ def test_pagefind_reads_the_marked_pages_alone_at_their_paths(tmp_path):
     assert not site.exists()  # nothing left in the cache
 
 
-def test_pagefind_reads_the_output_when_nothing_can_be_staged(tmp_path):
+def test_with_no_marked_page_every_page_but_the_unpublished_ones_is_indexed(tmp_path):
+    output = tmp_path / "output"
+    (output / "drafts" / "x").mkdir(parents=True)
+    (output / "index.html").write_text("<main>Accueil</main>")
+    (output / "drafts" / "x" / "index.html").write_text(
+        '<div data-preview-banner>Aperçu</div><main>Brouillon</main>')
+    with search.staged_pages(output, tmp_path / "cache") as site:
+        assert site != output  # Pagefind would index every page: not a preview's draft
+        assert [p.relative_to(site).as_posix() for p in site.rglob("*.html")] == ["index.html"]
+
+
+def test_pagefind_reads_the_output_when_the_cache_cannot_be_written(tmp_path):
     output = tmp_path / "output"
     output.mkdir()
-    (output / "index.html").write_text("<main>Accueil</main>")
-    with search.staged_pages(output, tmp_path / "cache") as site:
-        assert site == output  # no marked page: Pagefind indexes every page, as it would
     (output / "page.html").write_text("<main data-pagefind-body>Page</main>")
     not_a_folder = tmp_path / "cache-file"
     not_a_folder.write_text("")

@@ -83,6 +83,17 @@ UNPUBLISHED = {
         ---
         À relire.
         """,
+    "events/atelier-brouillon.md": """
+        ---
+        title: Atelier en préparation
+        start: 2026-12-12T10:00
+        duration: 2h
+        status: draft
+        attendance: online
+        online_url: https://visio.example/atelier
+        ---
+        Programme à confirmer.
+        """,
 }
 
 
@@ -111,12 +122,26 @@ def test_drafts_and_scheduled_posts_in_every_language_carry_the_banner(preview_a
     assert not preview.path("blog/bientot/").exists()
 
 
+def test_a_draft_event_is_previewed_and_listed_nowhere(preview_and_production):
+    preview, _ = preview_and_production
+    url = "drafts/events/atelier-brouillon/"
+    assert banner(preview, url) == "Aperçu — pas encore publié (brouillon)"
+    page = preview.html(url)
+    assert page.cssselect("main h1")[0].text_content().strip() == "Atelier en préparation"
+    assert not page.cssselect("[data-pagefind-body]")  # never in the search index
+    elsewhere = [p.relative_to(preview.output).as_posix() for p in preview.output.rglob("*")
+                 if p.is_file() and "drafts" not in p.parts and p.name != "build.json"
+                 and "Atelier en préparation" in readable(p)]
+    assert elsewhere == []  # no listing, feed, calendar or sitemap
+    assert not preview.path("events/atelier-brouillon/").exists()
+
+
 def test_production_writes_none_of_them(preview_and_production):
     _, production = preview_and_production
     files = [p for p in production.output.rglob("*") if p.is_file()]
     text = "\n".join(readable(p) for p in files)
     for words in ("Un brouillon", "Bientôt", "Soon", "Un projet de page", "bientot", "projet",
-                  "data-preview-banner"):
+                  "Atelier en préparation", "atelier-brouillon", "data-preview-banner"):
         assert words not in text, words
     assert production.state.options.preview is False
 

@@ -42,6 +42,15 @@ class AgoraContent(Content):
         if not hasattr(self, "status"):
             self.status = self.default_status
 
+    def _expand_settings(self, key: str, klass: str | None = None) -> str:
+        """A draft reads ``DRAFT_<TYPE>_URL`` and its kin, as Pelican's drafts read
+        ``DRAFT_URL``; a type without them has no draft page (its save_as is empty)."""
+        if klass is None and self.status == "draft":
+            klass = f"draft_{type(self).__name__}"
+            if f"{klass}_{key}".upper() not in self.settings:
+                return ""
+        return str(super()._expand_settings(key, klass))
+
 
 class ContentTypeGenerator(CachingGenerator):
     """Reads ``settings[paths_setting]`` into ``content_class`` objects.
@@ -62,6 +71,7 @@ class ContentTypeGenerator(CachingGenerator):
         self.items: list[AgoraContent] = []
         self.translations: list[AgoraContent] = []
         self.hidden_items: list[AgoraContent] = []
+        self.drafts: list[AgoraContent] = []
         self.failed: list[str] = []
         super().__init__(*args, **kwargs)
 
@@ -111,6 +121,9 @@ class ContentTypeGenerator(CachingGenerator):
         objects = self.read_all()
         published = [o for o in objects if o.status == "published" and self.accept(o)]
         hidden = [o for o in objects if o.status == "hidden" and self.accept(o)]
+        # written at their drafts address (previews); listed nowhere
+        self.drafts = [o for o in objects if o.status == "draft" and self.accept(o)
+                       and o.save_as]
         self.items, self.translations = process_translations(published, translation_id="slug")
         self.items = order_content(self.items, self.order_by)
         self.hidden_items = hidden
@@ -127,7 +140,7 @@ class ContentTypeGenerator(CachingGenerator):
         """Hook: write index pages, feeds, calendars."""
 
     def generate_output(self, writer: Any) -> None:
-        for obj in chain(self.items, self.translations, self.hidden_items):
+        for obj in chain(self.items, self.translations, self.hidden_items, self.drafts):
             writer.write_file(
                 obj.save_as,
                 self.get_template(obj.template),

@@ -68,7 +68,7 @@ class EventsGenerator(ContentTypeGenerator):
         articles = state.hub.blog.articles if state else list(self.context.get("articles", []))
         self.migrated = self.unique(events_from_articles(articles, settings, self.context))
         listed = [*self.items, *self.migrated]
-        for event in [*listed, *self.translations, *self.hidden_items]:
+        for event in [*listed, *self.translations, *self.hidden_items, *self.drafts]:
             self.schedule(event)
         self.listed = listed
         self.view = self.build_view(listed)
