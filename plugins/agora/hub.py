@@ -169,7 +169,7 @@ class Hub:
             self.views[lang] = replace(
                 root, lang=lang,
                 blog=replace(root.blog, articles=translated(root.blog.articles, lang)),
-                events=translated(root.events, lang) if root.events else None,
+                events=root.events.in_language(lang) if root.events else None,
                 members=translated(root.members, lang) if root.members else None,
                 feeds=root.feeds.in_language(lang) if root.feeds else None)
         return self.views[lang]

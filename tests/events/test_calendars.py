@@ -111,3 +111,26 @@ def test_calendar_bytes_are_identical_when_rebuilt_at_the_same_moment(events_sit
     again = make(tmp_path_factory.mktemp("events-again"), NOW)
     for name in ("events/calendar.ics", "events/cafe.ics", "events/montreal.ics"):
         assert again.path(name).read_bytes() == events_site.path(name).read_bytes(), name
+
+
+def test_english_calendars_hold_the_english_translations_with_the_same_uids(demo_site):
+    french, english = (vevents(demo_site, f"{prefix}events/calendar.ics") for prefix in ("", "en/"))
+    assert set(english) == set(french)  # one event, whichever calendar it came from
+    cafe = next(uid for uid in french if uid.startswith("cafe-des-jardiniers@"))
+    assert str(french[cafe]["SUMMARY"]) == "Le café des jardiniers (en ligne)"
+    assert str(english[cafe]["SUMMARY"]) == "The gardeners' café (online)"
+    untranslated = next(uid for uid in french if uid.startswith("atelier-compost@"))
+    assert str(english[untranslated]["SUMMARY"]) == str(french[untranslated]["SUMMARY"])
+    assert str(calendar(demo_site, "en/events/calendar.ics")["X-WR-CALNAME"]).endswith(
+        "— Events")
+    own = vevents(demo_site, "en/events/cafe-des-jardiniers.ics")
+    assert [str(e["SUMMARY"]) for e in own.values()] == ["The gardeners' café (online)"]
+    page = demo_site.html("en/events/cafe-des-jardiniers/")
+    links = {a.get("href") for a in page.cssselect("a[href$='.ics']")}
+    assert "../../../en/events/cafe-des-jardiniers.ics" in links
+    assert "../../../en/events/calendar.ics" in links
+    listing = demo_site.html("en/events/")
+    webcal = [a.get("href") for a in listing.cssselect("a[href^='webcal:']")]
+    assert webcal and all(h.endswith("/en/events/calendar.ics") for h in webcal)
+    for href in {a.get("href") for a in listing.cssselect("a[href$='.ics']")} - set(webcal):
+        assert "/en/events/" in href and demo_site.path("en/events/" + href).exists(), href

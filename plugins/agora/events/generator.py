@@ -26,8 +26,8 @@ from agora.events import ics, jsonld
 from agora.events.migration import events_from_articles
 from agora.events.model import FORMATS, Event
 from agora.events.recurrence import expand, last_session, next_after
-from agora.events.view import EventFormat, EventsView, EventTag, Occurrence, by_month
-from agora.hub import Hub, translated
+from agora.events.view import EventFormat, EventsView, EventTag, Occurrence, by_month, webcal
+from agora.hub import Hub, translated, translation_of
 from agora.problems import problem
 from agora.render import write_data
 from agora.settings import options
@@ -128,7 +128,7 @@ class EventsGenerator(ContentTypeGenerator):
                               or self.settings.get("DEFAULT_LANG", "en"))
         event.calendar_links = ics.add_to_calendar_links(event, shown[0], shown[1],
                                                          self.settings, gettext)
-        event.ics_url = self.urls.url("event_ics", slug=event.slug)
+        event.ics_url = self.urls.url("event_ics", slug=event.slug, lang=event.lang)
         event.shown_session = shown
 
     def build_view(self, listed: list[Event]) -> EventsView:
@@ -144,16 +144,15 @@ class EventsGenerator(ContentTypeGenerator):
                                urls.url("event_format", slug=f),
                                urls.url("event_format_ics", slug=f))
                    for f in FORMATS if any(e.format == f for e in listed)]
-        tags = [EventTag(t, urls.url("event_tag_ics", slug=self.tag_slug(t)))
+        tags = [EventTag(t, urls.url("event_tag_ics", slug=self.tag_slug(t)), self.tag_slug(t))
                 for t in sorted({t for e in listed for t in e.tag_names}, key=str.lower)]
         calendar = urls.url("events_calendar")
-        feed_url = urls.absolute(calendar)
-        webcal = "webcal://" + feed_url.split("://", 1)[1] if "://" in feed_url else ""
         later = sorted((Occurrence(e, s, t) for e in listed for s, t in e.sessions_later),
                        key=Occurrence.sort_key)
         return EventsView(listed, upcoming, sessions, past, self.site_zone, formats, tags,
-                          calendar, webcal, now=now, window=self.window, later=later,
-                          stay_right_until=now + self.stay_right)
+                          calendar, webcal(urls.absolute(calendar)), now=now,
+                          window=self.window, later=later,
+                          stay_right_until=now + self.stay_right, urls=urls)
 
     def publish_legacy_context(self) -> None:
         """pelican-events' template variables, so a migrating site's templates keep working."""
@@ -219,27 +218,50 @@ class EventsGenerator(ContentTypeGenerator):
         self.write_calendars(writer)
 
     def write_calendars(self, writer: Any) -> None:
-        settings = self.settings
-        gettext = gettext_for(settings, settings.get("DEFAULT_LANG", "en"))
-        site = str(settings.get("SITENAME", ""))
+        """Every calendar in each language of the site: the events in that language where
+        translated (the same UIDs: one event, whatever the calendar it came from)."""
+        state = build_state(self.settings)
+        languages = state.hub.languages if state is not None else (self.urls.default_lang,)
+        self.serialized: dict[int, Any] = {}  # each event's VEVENT, made once for all calendars
+        for lang in languages:
+            self.write_calendars_in(writer, lang)
+        for event in [*self.items, *self.hidden_items]:  # each event page links its own file
+            for version in [event, *event.translations]:
+                gettext = gettext_for(self.settings, version.lang)
+                self.write_calendar(self.urls.save_as("event_ics", slug=event.slug,
+                                                      lang=version.lang),
+                                    [version], f"{self.site_name(version.lang)} — "
+                                    f"{version.title}", gettext, writer)
+
+    def write_calendars_in(self, writer: Any, lang: str) -> None:
+        """The calendar of every event, of each format and tag, in ``lang`` (chosen by the
+        original's format and tags, shown in its translation)."""
+        gettext = gettext_for(self.settings, lang)
         feed = [e for e in self.listed if self.in_feed(e)]
         events_label = gettext("Events")
-        name = f"{site} — {events_label}"
-        self.serialized: dict[int, Any] = {}  # each event's VEVENT, made once for all calendars
-        write = partial(self.write_calendar, writer=writer, gettext=gettext)
-        write(self.urls.save_as("events_calendar"), feed, name)
-        for event in [*self.items, *self.hidden_items]:  # each event page links its own file
-            write(self.urls.save_as("event_ics", slug=event.slug), [event],
-                  f"{site} — {event.title}")
+        name = f"{self.site_name(lang)} — {events_label}"
+
+        def write(save_as: str, events: Iterable[Event], title: str) -> None:
+            self.write_calendar(save_as, [translation_of(e, lang) for e in events], title,
+                                gettext, writer)
+
+        write(self.urls.save_as("events_calendar", lang=lang), feed, name)
         for info in self.view.formats:
-            write(self.urls.save_as("event_format_ics", slug=info.name),
+            write(self.urls.save_as("event_format_ics", slug=info.name, lang=lang),
                   [e for e in feed if e.format == info.name], f"{name} : {gettext(info.name)}")
         for tag in self.view.tags:
-            write(tag.ics_url, [e for e in feed if tag.name in e.tag_names],
-                  f"{name} : {tag.name}")
-        legacy = settings.get("PLUGIN_EVENTS")
-        if isinstance(legacy, Mapping) and legacy.get("ics_fname"):
+            write(self.urls.save_as("event_tag_ics", slug=tag.slug, lang=lang),
+                  [e for e in feed if tag.name in e.tag_names], f"{name} : {tag.name}")
+        legacy = self.settings.get("PLUGIN_EVENTS")
+        if lang == self.urls.default_lang and isinstance(legacy, Mapping) \
+                and legacy.get("ics_fname"):
             write(str(legacy["ics_fname"]), feed, name)
+
+    def site_name(self, lang: str | None) -> str:
+        state = build_state(self.settings)
+        if state is None:
+            return str(self.settings.get("SITENAME", ""))
+        return state.hub.in_language(lang).site_name
 
     def write_calendar(self, save_as: str, events: list[Event], name: str,
                        gettext: Callable[[str], str], writer: Any) -> None:

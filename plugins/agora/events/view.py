@@ -70,6 +70,12 @@ class EventFormat:
 class EventTag:
     name: str
     ics_url: str
+    slug: str = ""
+
+
+def webcal(address: str) -> str:
+    """A calendar's ``webcal://`` address (calendar applications subscribe to it)."""
+    return "webcal://" + address.split("://", 1)[1] if "://" in address else ""
 
 
 #: Before any session: the "now" of a view made without a clock (unit tests, tools).
@@ -111,6 +117,25 @@ class EventsView:
     window: timedelta = timedelta(0)
     later: list[Occurrence] = field(default_factory=list)
     stay_right_until: datetime = NEVER
+    #: the URL scheme: the calendars' addresses in another language (:meth:`in_language`)
+    urls: Any = None
+
+    def in_language(self, lang: str) -> EventsView:
+        """The view a page in ``lang`` shows: translations where they exist, and the
+        calendars of that language (their entries are those translations)."""
+        from agora.hub import translated  # noqa: PLC0415 - the hub imports the views
+
+        view: EventsView = translated(self, lang)
+        if self.urls is None:
+            return view
+        urls = self.urls
+        calendar = urls.url("events_calendar", lang=lang)
+        return replace(
+            view, calendar_url=calendar, webcal_url=webcal(urls.absolute(calendar)),
+            formats=[replace(f, ics_url=urls.url("event_format_ics", slug=f.name, lang=lang))
+                     for f in view.formats],
+            tags=[replace(t, ics_url=urls.url("event_tag_ics", slug=t.slug, lang=lang))
+                  for t in view.tags])
 
     @property
     def upcoming_by_month(self) -> list[tuple[date, list[Occurrence]]]:

@@ -80,9 +80,9 @@ def occurrence_entry(item: Occurrence, hub: Hub, gettext: Gettext, lang: str) ->
 
 
 def events_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> Iterable[Feed]:
-    """What is coming (one feed per language of the site: translated events, dates and
-    labels in that language) and the calendars (one each: a calendar application shows
-    dates its own way)."""
+    """What is coming and the calendars, one of each per language of the site: translated
+    events, dates and labels in that language (a calendar application shows dates its
+    own way, but not titles)."""
     events, urls = hub.events, hub.urls
     if events is None:
         return
@@ -98,9 +98,11 @@ def events_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> Iterable[Feed]:
         titles = feed_texts(hub, catalogs, upcoming_texts, lang)
         yield Feed("events" if lang == default else f"events:{lang}", "events", *titles[lang],
                    path, urls.url("events", lang=lang), lang, "atom", entries, titles)
-    for key, path, page, texts in calendars(hub):
-        titles = feed_texts(hub, catalogs, texts, default)
-        yield Feed(key, "events", *titles[default], path, page, default, "ics", (), titles)
+    for lang in hub.languages:
+        for key, path, page, texts in calendars(hub, lang):
+            titles = feed_texts(hub, catalogs, texts, lang)
+            yield Feed(key if lang == default else f"{key}:{lang}", "events", *titles[lang],
+                       path, page, lang, "ics", (), titles)
 
 
 def upcoming_texts(_: Gettext, site: str) -> tuple[str, str]:
@@ -108,16 +110,19 @@ def upcoming_texts(_: Gettext, site: str) -> tuple[str, str]:
             _("What is coming, soonest first; an entry changes when plans do."))
 
 
-def calendars(hub: Hub) -> Iterable[tuple[str, str, str, Texts]]:
-    """(key, path, page, texts) of each calendar: everything, each format, each theme."""
-    events, urls = hub.events, hub.urls
-    assert events is not None
-    yield "calendar", events.calendar_url, urls.url("events"), every_event
+def calendars(hub: Hub, lang: str) -> Iterable[tuple[str, str, str, Texts]]:
+    """(key, path, page, texts) of each calendar in ``lang``: everything, each format,
+    each theme."""
+    assert hub.events is not None
+    # the events view alone: the hub's view in ``lang`` is made once the feeds are known
+    events, urls = hub.events.in_language(lang), hub.urls
+    yield "calendar", events.calendar_url, urls.url("events", lang=lang), every_event
     for info in events.formats:
-        yield (f"calendar:format:{info.name}", info.ics_url, info.url,
+        yield (f"calendar:format:{info.name}", info.ics_url,
+               urls.url("event_format", slug=info.name, lang=lang),
                partial(events_of_format, info.name))
     for tag in events.tags:
-        yield (f"calendar:tag:{tag.name}", tag.ics_url, urls.url("events"),
+        yield (f"calendar:tag:{tag.name}", tag.ics_url, urls.url("events", lang=lang),
                partial(events_on_theme, tag.name))
 
 
