@@ -30,7 +30,9 @@ def atom_schema() -> lxml.etree.RelaxNG:
 
 
 def feed_files(site: Site) -> list[Path]:
-    return sorted(p for p in (site.output / "feeds").rglob("*")
+    """Every feed of every language (``feeds/``, ``en/feeds/``...) and the OPML."""
+    folders = [site.output / "feeds", *site.output.glob("*/feeds")]
+    return sorted(p for folder in folders for p in folder.rglob("*")
                   if p.suffix == ".xml" or p.suffix == ".opml")
 
 
@@ -132,6 +134,16 @@ def test_newsletter_feed_is_valid(demo_site):
     assert feed.feed.link == f"{PUBLIC}/newsletter/"
 
 
+def test_the_english_newsletter_feed_carries_the_english_editions(demo_site):
+    french = parsed(demo_site, "feeds/newsletter.atom.xml")
+    english = parsed(demo_site, "en/feeds/newsletter.atom.xml")
+    assert english.bozo == 0 and english.feed.link == f"{PUBLIC}/en/newsletter/"
+    assert len(english.entries) == len(french.entries) == 3
+    assert english.entries[0].title.startswith("The Gardeners' letter — November")
+    assert all(e.link.startswith(f"{PUBLIC}/en/newsletter/") for e in english.entries)
+    assert not {e.id for e in english.entries} & {e.id for e in french.entries}
+
+
 def test_ids_are_unique_and_the_same_in_a_production_build(demo_site, published_demo):
     for path in feed_files(demo_site):
         if path.suffix != ".xml":
@@ -170,6 +182,8 @@ def test_the_feeds_page_and_opml_list_every_feed(demo_site):
     ("members/sofia-martin/", {"feeds/author/sofia-martin.atom.xml"}),
     ("forum/", {"feeds/forum.atom.xml"}),
     ("newsletter/", {"feeds/newsletter.atom.xml"}),
+    ("en/newsletter/", {"en/feeds/newsletter.atom.xml"}),
+    ("en/events/", {"en/feeds/events.atom.xml", "en/events/calendar.ics"}),
 ])
 def test_each_page_advertises_its_feeds(demo_site, url, expected):
     links = demo_site.html(url).cssselect('head link[rel="alternate"][type]')
