@@ -57,25 +57,24 @@ def drop_url_collisions(lists: Sequence[list[Any]], settings: Mapping[str, Any])
 
 
 def collision(loser: Any, winner: Any, settings: Mapping[str, Any]) -> Problem:
-    root = settings.get("PATH")
-    field_name = "save_as" if "save_as" in loser.metadata else "slug"
-    return problem(
-        display_path(loser.source_path, root), field_name,
-        f"expected a URL no other file uses ({display_path(winner.source_path, root)} is "
-        f"published at {winner.save_as}; this file is left out)",
-        getattr(loser, field_name, None))
+    """Two files of one kind at one URL: the first by path stays."""
+    return url_problem(loser, winner, f"is published at {winner.save_as}; this file is "
+                       "left out", settings)
 
 
 def shared_url(item: Any, other: Any, save_as: str, settings: Mapping[str, Any]) -> Problem:
     """Two files of different kinds (an article and a page...) written to one URL: Pelican
     writes one over the other, so one of them would silently not be published."""
+    return url_problem(item, other, f"is written to {save_as} too: only one of them can be "
+                       "published there", settings)
+
+
+def url_problem(item: Any, other: Any, what: str, settings: Mapping[str, Any]) -> Problem:
     root = settings.get("PATH")
     field_name = "save_as" if "save_as" in item.metadata else "slug"
-    return problem(
-        display_path(item.source_path, root), field_name,
-        f"expected a URL no other file uses ({display_path(other.source_path, root)} is "
-        f"written to {save_as} too: only one of them can be published there)",
-        getattr(item, field_name, None))
+    return problem(display_path(item.source_path, root), field_name,
+                   f"expected a URL no other file uses ({display_path(other.source_path, root)}"
+                   f" {what})", getattr(item, field_name, None))
 
 
 def article(noun: str) -> str:
