@@ -363,9 +363,12 @@ def test_english_pages_advertise_english_feeds(demo_site):
     events = feeds("en/events/")
     assert events["en/feeds/events.atom.xml"] == "Les Jardiniers du Partage — Upcoming events"
     assert feeds("events/")["feeds/events.atom.xml"].endswith("Événements à venir")
-    # the forum and newsletter feeds stay in French (their entries are), titled in English
+    # the forum feed stays single (its entries are the forum's), titled in English
     assert feeds("en/forum/")["feeds/forum.atom.xml"].endswith("Hot on the forum")
-    assert feeds("en/newsletter/")["feeds/newsletter.atom.xml"].endswith("Newsletter")
+    # the newsletter's: each issue's English edition
+    newsletter = feeds("en/newsletter/")
+    assert newsletter["en/feeds/newsletter.atom.xml"].endswith("Newsletter")
+    assert "feeds/newsletter.atom.xml" not in newsletter
 
 
 def test_english_events_feed_is_in_english(demo_site):
