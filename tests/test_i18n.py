@@ -417,3 +417,21 @@ def test_versions_of_a_page_for_python_callers(demo_site):
     assert versions(hub, welcome) == {"fr": "blog/bienvenue/", "en": "en/blog/bienvenue/"}
     tools = next(a for a in hub.blog.articles if a.slug == "astuce-outils")
     assert versions(hub, tools) == {"fr": "blog/astuce-outils/"}
+
+
+def test_series_are_named_in_the_page_language(demo_site):
+    note = "p.series-note"
+    english = demo_site.html("en/blog/astuce-paillage/").cssselect(note)[0].text_content()
+    french = demo_site.html("blog/astuce-paillage/").cssselect(note)[0].text_content()
+    assert english == "Part of the series Tuesday tips"  # series.yml's `translations: en:`
+    assert french == "Fait partie de la série Les astuces du mardi"
+
+
+def test_a_malformed_series_translation_is_a_warning(make_site):
+    site = make_site({"series.yml": "astuces:\n  title: Astuces\n  translations: [en]\n",
+                      "articles/un.md": "---\ntitle: Un\ndate: 2026-11-01\nseries: astuces\n"
+                                        "---\nTexte.\n"},
+                     name="series-translations", with_demo_members=False)
+    assert [w for w in site.state.warnings if "astuces: translations: expected a mapping of "
+            "language -> title and description" in w]
+    assert "Astuces" in site.text("blog/un/")

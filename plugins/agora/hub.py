@@ -168,7 +168,9 @@ class Hub:
             root = self.views.setdefault(default, self) if not self.lang else self.views[default]
             self.views[lang] = replace(
                 root, lang=lang,
-                blog=replace(root.blog, articles=translated(root.blog.articles, lang)),
+                blog=replace(root.blog, articles=translated(root.blog.articles, lang),
+                             series={slug: s.in_language(lang)
+                                     for slug, s in root.blog.series.items()}),
                 events=root.events.in_language(lang) if root.events else None,
                 members=translated(root.members, lang) if root.members else None,
                 feeds=root.feeds.in_language(lang) if root.feeds else None)

@@ -248,6 +248,6 @@ def test_check_plan_fails_on_the_gaps_of_the_next_weeks(hub):
     assert lines[0] == "content/series.yml"
     assert lines[1] == ("  line 2: error: astuces-du-mardi: expected an article on Tuesday "
                         "2026-12-01 (cadence: weekly), found nothing scheduled")
-    assert "  line 6: error: portrait-du-mois: expected an article on Tuesday 2026-12-15 " \
+    assert "  line 8: error: portrait-du-mois: expected an article on Tuesday 2026-12-15 " \
            "(cadence: monthly), found nothing scheduled" in lines
     assert "agora check: 4 error(s), 0 warning(s)" in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,14 @@ class Series:
     cadence: str = ""
     description: str = ""
     spotlight: bool = False
+    #: language -> {"title": ..., "description": ...} (``translations:`` in series.yml)
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+
+    def in_language(self, lang: str | None) -> Series:
+        """The series as a page in ``lang`` names it (its own words where it has none)."""
+        words = self.translations.get(lang or "") or {}
+        return replace(self, title=words.get("title") or self.title,
+                       description=words.get("description") or self.description)
 
 
 def series_file(settings: Mapping[str, Any]) -> Path:
@@ -68,8 +76,24 @@ def load_series(settings: Mapping[str, Any]) -> dict[str, Series]:
         series[str(slug)] = Series(str(slug), str(info.get("title", slug)),
                                    str(info.get("cadence") or ""),
                                    str(info.get("description") or ""),
-                                   info.get("spotlight") is True)
+                                   info.get("spotlight") is True,
+                                   series_translations(info.get("translations"), str(slug),
+                                                       shown, settings))
     return series
+
+
+def series_translations(value: Any, slug: str, shown: str, settings: Mapping[str, Any]
+                        ) -> dict[str, dict[str, str]]:
+    """``translations: {en: {title: ..., description: ...}}`` of one series, checked."""
+    if value is None:
+        return {}
+    expected = "a mapping of language -> title and description, like en: {title: Tuesday tips}"
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        report(settings, problem(shown, f"{slug}: translations", f"expected {expected}",
+                                 value, severity="warning"))
+        return {}
+    return {str(lang): {key: str(words[key]) for key in ("title", "description")
+                        if words.get(key)} for lang, words in value.items()}
 
 
 CONTENT_TYPES = (
