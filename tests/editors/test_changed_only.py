@@ -115,6 +115,8 @@ def test_what_refers_to_a_series_an_image_or_a_removed_profile(repo):
             "content/articles/portrait-hugo-lefebvre.md",
             "content/articles/portrait-sofia-martin.md"} <= set(related)
     assert related["content/articles/portrait-hugo-lefebvre.md"] == "in series portrait-du-mois"
+    # a series left as it was (its translations included) brings none of its articles
+    assert "in series astuces-du-mardi" not in related.values()
     assert related["content/members/sofia-martin.md"] == "uses sofia-martin.png"
     assert related["content/articles/bilan-octobre.md"] == "names member yanis-benali"
 

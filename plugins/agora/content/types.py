@@ -11,7 +11,7 @@ import yaml
 
 from agora.content import fields as f
 from agora.content.schema import ContentType, pelican_schema
-from agora.problems import problem
+from agora.problems import Problem, problem
 from agora.settings import options
 from agora.state import report
 
@@ -70,6 +70,15 @@ def load_series(settings: Mapping[str, Any]) -> dict[str, Series]:
         report(settings, problem(shown, "series", "expected a mapping of series slug -> "
                                  "title and cadence", data))
         return {}
+    found: list[Problem] = []
+    series = parse_series(data, shown, found)
+    report(settings, *found)
+    return series
+
+
+def parse_series(data: Mapping[Any, Any], shown: str, found: list[Problem]
+                 ) -> dict[str, Series]:
+    """The series of a ``series.yml`` mapping, by slug; what is malformed goes to ``found``."""
     series = {}
     for slug, info in data.items():
         info = info if isinstance(info, dict) else {"title": str(info)}
@@ -78,19 +87,19 @@ def load_series(settings: Mapping[str, Any]) -> dict[str, Series]:
                                    str(info.get("description") or ""),
                                    info.get("spotlight") is True,
                                    series_translations(info.get("translations"), str(slug),
-                                                       shown, settings))
+                                                       shown, found))
     return series
 
 
-def series_translations(value: Any, slug: str, shown: str, settings: Mapping[str, Any]
+def series_translations(value: Any, slug: str, shown: str, found: list[Problem]
                         ) -> dict[str, dict[str, str]]:
     """``translations: {en: {title: ..., description: ...}}`` of one series, checked."""
     if value is None:
         return {}
     expected = "a mapping of language -> title and description, like en: {title: Tuesday tips}"
     if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        report(settings, problem(shown, f"{slug}: translations", f"expected {expected}",
-                                 value, severity="warning"))
+        found.append(problem(shown, f"{slug}: translations", f"expected {expected}",
+                             value, severity="warning"))
         return {}
     return {str(lang): {key: str(words[key]) for key in ("title", "description")
                         if words.get(key)} for lang, words in value.items()}

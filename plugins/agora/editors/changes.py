@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from agora.content.schema import ContentModel
-from agora.content.types import load_series, series_file
+from agora.content.types import load_series, parse_series, series_file
 from agora.editors.index import READABLE, ContentFile, content_files
 
 #: Tried in order when no --base is given.
@@ -106,20 +106,9 @@ def changed_series(settings: Mapping[str, Any], top: Path, fork: str) -> set[str
         before = {}
     now = {slug: dataclasses.asdict(s) for slug, s in load_series(settings).items()}
     before = {str(k): v for k, v in before.items()} if isinstance(before, dict) else {}
-    old = {slug: dataclasses.asdict(s) for slug, s in _as_series(before).items()}
+    # what load_series makes of the earlier version (its problems are not this build's)
+    old = {slug: dataclasses.asdict(s) for slug, s in parse_series(before, "", []).items()}
     return {slug for slug in {*old, *now} if old.get(slug) != now.get(slug)}
-
-
-def _as_series(data: Mapping[str, Any]) -> dict[str, Any]:
-    """What load_series makes of an earlier version of the file (same rules, no report)."""
-    from agora.content.types import Series  # noqa: PLC0415
-
-    found = {}
-    for slug, info in data.items():
-        info = info if isinstance(info, dict) else {"title": str(info)}
-        found[slug] = Series(slug, str(info.get("title", slug)), str(info.get("cadence") or ""),
-                             str(info.get("description") or ""), info.get("spotlight") is True)
-    return found
 
 
 def affects_everything(path: Path, settings: Mapping[str, Any], settings_file: Path) -> bool:
