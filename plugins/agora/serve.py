@@ -264,7 +264,6 @@ class Preview:
                             warnings=self.last.warnings, plan=plan)
         return self.last
 
-
     @property
     def search_prefix(self) -> str:
         """The URL path of the search index's folder (``/pagefind/``)."""

@@ -221,21 +221,21 @@ class EventsGenerator(ContentTypeGenerator):
         """Every calendar in each language of the site: the events in that language where
         translated (the same UIDs: one event, whatever the calendar it came from)."""
         state = build_state(self.settings)
-        languages = state.hub.languages if state is not None else (self.urls.default_lang,)
         self.serialized: dict[int, Any] = {}  # each event's VEVENT, made once for all calendars
-        for lang in languages:
-            self.write_calendars_in(writer, lang)
+        for lang in state.hub.languages if state is not None else (self.urls.default_lang,):
+            view = state.hub.in_language(lang).events if state is not None else None
+            self.write_calendars_in(writer, lang, view or self.view)
         for event in [*self.items, *self.hidden_items]:  # each event page links its own file
             for version in [event, *event.translations]:
-                gettext = gettext_for(self.settings, version.lang)
-                self.write_calendar(self.urls.save_as("event_ics", slug=event.slug,
-                                                      lang=version.lang),
-                                    [version], f"{self.site_name(version.lang)} — "
-                                    f"{version.title}", gettext, writer)
+                # a calendar's URL is its path
+                self.write_calendar(version.ics_url, [version], f"{self.site_name(version.lang)}"
+                                    f" — {version.title}",
+                                    gettext_for(self.settings, version.lang), writer)
 
-    def write_calendars_in(self, writer: Any, lang: str) -> None:
-        """The calendar of every event, of each format and tag, in ``lang`` (chosen by the
-        original's format and tags, shown in its translation)."""
+    def write_calendars_in(self, writer: Any, lang: str, view: EventsView) -> None:
+        """The calendar of every event, of each format and tag, at the addresses ``view`` (the
+        events in ``lang``) links; chosen by the original's format and tags, each event
+        shown in its translation."""
         gettext = gettext_for(self.settings, lang)
         feed = [e for e in self.listed if self.in_feed(e)]
         events_label = gettext("Events")
@@ -245,13 +245,13 @@ class EventsGenerator(ContentTypeGenerator):
             self.write_calendar(save_as, [translation_of(e, lang) for e in events], title,
                                 gettext, writer)
 
-        write(self.urls.save_as("events_calendar", lang=lang), feed, name)
-        for info in self.view.formats:
-            write(self.urls.save_as("event_format_ics", slug=info.name, lang=lang),
-                  [e for e in feed if e.format == info.name], f"{name} : {gettext(info.name)}")
-        for tag in self.view.tags:
-            write(self.urls.save_as("event_tag_ics", slug=tag.slug, lang=lang),
-                  [e for e in feed if tag.name in e.tag_names], f"{name} : {tag.name}")
+        write(view.calendar_url, feed, name)
+        for info in view.formats:
+            write(info.ics_url, [e for e in feed if e.format == info.name],
+                  f"{name} : {gettext(info.name)}")
+        for tag in view.tags:
+            write(tag.ics_url, [e for e in feed if tag.name in e.tag_names],
+                  f"{name} : {tag.name}")
         legacy = self.settings.get("PLUGIN_EVENTS")
         if lang == self.urls.default_lang and isinstance(legacy, Mapping) \
                 and legacy.get("ics_fname"):
