@@ -157,6 +157,19 @@ def make_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Site]:
     return factory
 
 
+def some_articles(count: int) -> dict[str, str]:
+    """``count`` short articles, "Article 0" to "Article <count - 1>" (content path -> text)."""
+    return {f"articles/a{i}.md": f"---\ntitle: Article {i}\ndate: 2026-10-{1 + i % 28:02d}\n"
+                                 f"---\nTexte numéro {i}.\n" for i in range(count)}
+
+
+@pytest.fixture(scope="session")
+def sharded_site(make_site: Callable[..., Site]) -> Site:
+    """60 articles indexed for search in shards of at most 25 pages (3 shards of 20)."""
+    return make_site(some_articles(60), name="sharded", with_demo_members=False,
+                     AGORA_SEARCH_SHARD_PAGES=25)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium per test process (Playwright's sync API allows only one)."""

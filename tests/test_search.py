@@ -5,13 +5,14 @@ Queries in a browser are in tests/browser/test_visitors.py.
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
 from agora import search
-from tests.conftest import REPO
+from tests.conftest import REPO, some_articles
 
 ARTICLE = "---\ntitle: Un article\ndate: 2026-11-01\n---\nTexte.\n"
 
@@ -134,9 +135,6 @@ def spy_binary(folder, real):
     return str(spy)
 
 
-def some_articles(count):
-    return {f"articles/a{i}.md": f"---\ntitle: Article {i}\ndate: 2026-10-{1 + i % 28:02d}\n"
-                                 f"---\nTexte numéro {i}.\n" for i in range(count)}
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -194,3 +192,65 @@ def test_an_incomplete_staging_folder_gives_way_to_the_output(tmp_path):
         assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")) == [
             "blog/deux/index.html", "blog/un/index.html"]
     assert not staged.exists()
+
+
+# --- shards: a big hub is indexed in bounded Pagefind runs, merged in the browser -----------
+
+def fragment_urls(bundle: Path) -> list[str]:
+    """The page addresses a Pagefind bundle holds (its fragments: gzip, then JSON)."""
+    urls = []
+    for fragment in (bundle / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.append(json.loads(data)["url"])
+    return urls
+
+
+def test_a_big_hub_is_indexed_in_shards_of_bounded_size(sharded_site):
+    index = sharded_site.output / "pagefind"
+    listed = json.loads((index / search.SHARD_LIST).read_text())
+    assert listed == {"shards": ["shard-2/", "shard-3/"]}
+    bundles = [index, index / "shard-2", index / "shard-3"]
+    counts = [json.loads((b / "pagefind-entry.json").read_text())["languages"]["fr"]["page_count"]
+              for b in bundles]
+    assert counts == [20, 20, 20]  # 60 pages dealt out in turn, at most 25 in each
+    urls = [url for bundle in bundles for url in fragment_urls(bundle)]
+    assert len(urls) == len(set(urls)) == 60  # each page in one shard alone
+    assert sorted(u.strip("/") + "/index.html" for u in urls) == indexed_pages(sharded_site)
+    assert (index / "pagefind.js").exists()
+    for shard in bundles[1:]:  # the first shard's script and WebAssembly search them all
+        assert not list(shard.glob("*.js")) and not list(shard.glob("wasm.*"))
+
+
+def test_a_whole_index_lists_no_shard(demo_site):
+    assert json.loads(demo_site.text("pagefind/shards.json")) == {"shards": []}
+    assert not list((demo_site.output / "pagefind").glob("shard-*"))
+
+
+def test_shards_are_dealt_in_turn_and_removed_afterwards(tmp_path):
+    site = tmp_path / "site"
+    for number in range(5):
+        (site / f"p{number}").mkdir(parents=True)
+        (site / f"p{number}" / "index.html").write_text(f"<main data-pagefind-body>{number}</main>")
+    with search.shard_folders(site, tmp_path / "cache", 2) as shards:
+        assert [sorted(p.relative_to(s).as_posix() for p in s.rglob("*.html"))
+                for s in shards] == [["p0/index.html", "p3/index.html"],
+                                     ["p1/index.html", "p4/index.html"], ["p2/index.html"]]
+    assert not any(s.exists() for s in shards)
+    with search.shard_folders(site, tmp_path / "cache", 5) as shards:
+        assert shards == [site]
+
+
+def test_a_failing_shard_stops_the_index_with_one_warning(make_site, monkeypatch, tmp_path):
+    real = search.pagefind_binary()
+    calls = tmp_path / "calls"
+    flaky = tmp_path / "pagefind-flaky"  # the second run fails
+    flaky.write_text(f'#!/bin/sh\necho run >> "{calls}"\n'
+                     f'if [ "$(wc -l < "{calls}")" -eq 2 ]; then\n'
+                     f'  echo "Error: disk full" >&2; exit 1\nfi\nexec "{real}" "$@"\n')
+    flaky.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: str(flaky))
+    site = make_site(some_articles(30), name="shard-fails", with_demo_members=False,
+                     AGORA_SEARCH_SHARD_PAGES=10)
+    assert len(calls.read_text().split()) == 2  # the third shard is not indexed
+    assert [w for w in site.state.warnings if "disk full" in w]
+    assert not (site.output / "pagefind" / search.SHARD_LIST).exists()  # search.js: no shards

@@ -15,6 +15,16 @@ browser, with no server. What is indexed is decided by the templates:
 All languages share one index (``--force-language`` with the site's
 language), so the language filter can offer every language of the hub.
 
+Pagefind holds everything it indexes in memory (about 135 KB a page), more
+than the rest of a big hub's build. So a hub of more than
+``AGORA_SEARCH_SHARD_PAGES`` pages (1,000) is indexed in shards, one Pagefind
+run after another: the first at ``/pagefind/``, the others in
+``/pagefind/shard-N/``, listed in ``/pagefind/shards.json``; search.js merges
+them with Pagefind's ``mergeIndex``, which reuses the first shard's
+WebAssembly, so a visitor pays a few small requests per shard, not more code.
+Pages are dealt out in turn, so every shard samples the whole hub and the
+scores of their results compare.
+
 Without the binary the site is built all the same, with one warning, and the
 search page says search is unavailable.
 
@@ -33,15 +43,15 @@ Signals used, and why:
   waits for it (``BuildState.background``), so its failure is in
   ``build.json`` -- unless an incremental
   rebuild wrote no HTML page over the previous build's index (Pagefind cannot
-  update an index, and indexing a big hub costs a fifth of its build and more
-  memory than the rest of it); an incremental rebuild that wrote some indexes
-  the whole output again;
+  update an index, and indexing a big hub costs a fifth of its build); an
+  incremental rebuild that wrote some indexes the whole output again;
 - ``finalized``: the same, at the end, for a build without ``agora.render``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -62,6 +72,7 @@ from agora.core.pages import StandalonePagesGenerator
 from agora.incremental import current_plan
 from agora.problems import problem
 from agora.render import page_written, pages_written
+from agora.settings import options
 from agora.state import build_state, report
 
 try:
@@ -83,6 +94,8 @@ _INDEXED = "search.indexed"  # memo: this build made the index again (not kept)
 INCOMPLETE = ".incomplete"
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
 TIMEOUT_SECONDS = 600
+#: In the index folder: the shards search.js merges (``{"shards": ["shard-2/", ...]}``).
+SHARD_LIST = "shards.json"
 
 
 def pagefind_binary() -> str | None:
@@ -256,18 +269,73 @@ def refresh_index(settings: Mapping[str, Any]) -> None:
 def index_pages(settings: Mapping[str, Any], binary: str, index: Path,
                 staged: Path | None) -> None:
     """Pagefind writes the index of the output's marked pages (``staged``: already linked
-    there) into ``index``; whatever fails is one warning."""
+    there) into ``index``, in shards of at most ``AGORA_SEARCH_SHARD_PAGES`` pages;
+    whatever fails is one warning."""
     try:
         # Pagefind adds files named after hashes and never removes the previous build's
         shutil.rmtree(index, ignore_errors=True)
-        output = Path(settings["OUTPUT_PATH"])
-        with pages_to_index(output, Path(settings["CACHE_PATH"]), staged) as site:
-            run_pagefind(settings, [binary, "--site", str(site), "--output-path",
-                                    str(index.resolve()), "--force-language",
-                                    str(settings.get("DEFAULT_LANG") or "en"), "--silent"])
+        cache = Path(settings["CACHE_PATH"])
+        most = options(settings).search_shard_pages
+        with pages_to_index(Path(settings["OUTPUT_PATH"]), cache, staged) as site, \
+                shard_folders(site, cache, most) as shards:
+            for number, folder in enumerate(shards, 1):
+                command = [binary, "--site", str(folder), "--output-path",
+                           str((index / shard_path(number)).resolve()), "--force-language",
+                           str(settings.get("DEFAULT_LANG") or "en"), "--silent"]
+                if not run_pagefind(settings, command):
+                    return
+            write_shard_list(index, len(shards))
     except Exception as exc:  # a background thread: nothing else would report it
         report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
                                  "the site", found_text=repr(exc), severity="warning"))
+
+
+def shard_path(number: int) -> str:
+    """Where shard ``number`` goes in the index folder: the first is the index itself."""
+    return "" if number == 1 else f"shard-{number}/"
+
+
+@contextmanager
+def shard_folders(site: Path, cache: Path, most: int) -> Iterator[list[Path]]:
+    """The folders Pagefind indexes one after another: ``site`` alone when it has at most
+    ``most`` pages, else shards of it under ``cache``, removed afterwards.
+
+    Pages are dealt out in turn (the 1st, 4th, 7th... to the first of three
+    shards), so that every shard is a sample of the whole hub and the scores
+    Pagefind gives in each compare when the browser merges the results.
+    """
+    pages = sorted(site.rglob("*.html"))
+    count = -(-len(pages) // most)
+    if count <= 1:
+        yield [site]
+        return
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        holder = tempfile.TemporaryDirectory(prefix="search-shards-", dir=cache)
+    except OSError:
+        yield [site]  # one index: more memory, the same results
+        return
+    with holder as root:
+        shards = [Path(root) / str(number) for number in range(1, count + 1)]
+        for position, page in enumerate(pages):
+            link_page(page, shards[position % count] / page.relative_to(site))
+        yield shards
+
+
+#: Files of a Pagefind bundle that a merged shard does not use: the primary's script,
+#: styles and WebAssembly do the searching.
+_UNUSED_IN_SHARDS = ("pagefind*.js", "pagefind*.css", "wasm.*.pagefind")
+
+
+def write_shard_list(index: Path, count: int) -> None:
+    """``shards.json`` in the index: the folders search.js merges into the first shard's
+    results (none when the index is whole); files a shard does not use are removed."""
+    folders = [shard_path(number) for number in range(2, count + 1)]
+    for folder in folders:
+        for pattern in _UNUSED_IN_SHARDS:
+            for unused in (index / folder).glob(pattern):
+                unused.unlink()
+    (index / SHARD_LIST).write_text(json.dumps({"shards": folders}) + "\n", encoding="utf-8")
 
 
 @contextmanager
@@ -304,7 +372,7 @@ def staged_pages(output: Path, cache: Path) -> Iterator[Path]:
         yield Path(folder) if staged else output
 
 
-def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> None:
+def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> bool:
     """Run Pagefind; a failure is one warning (the site is published without search)."""
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False,
@@ -312,11 +380,13 @@ def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> None:
     except (OSError, subprocess.TimeoutExpired) as exc:
         report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
                                  "the site", found_text=str(exc), severity="warning"))
-        return
+        return False
     if done.returncode != 0:
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
         report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
                                  "the site", found_text=last[0], severity="warning"))
+        return False
+    return True
 
 
 def stage_indexed_pages(output: Path, staging: Path) -> int:

@@ -345,7 +345,7 @@ class Options:
         "data/newsletter", _text,
         "Where `agora newsletter build` keeps assembled issues (relative to the project): an "
         "issue kept there is published as it is, whatever the content says later.")
-    # build speed (agora.incremental, agora.prefetch, agora.render)
+    # build speed (agora.incremental, agora.prefetch, agora.render, agora.search)
     incremental: bool = setting(
         True, _boolean,
         "With LOAD_CONTENT_CACHE (previews), re-render only the pages of files whose body "
@@ -357,6 +357,12 @@ class Options:
         0, _number(0, 64, integer=True),
         "Processes that render and write pages once the context is complete (0: one per "
         "CPU, at most 4; 1: serial).")
+    search_shard_pages: int = setting(
+        1000, _number(1, integer=True),
+        "Most pages in one search index: Pagefind's memory grows with the pages it indexes "
+        "(about 135 KB each), so a bigger hub is indexed in shards of at most this many "
+        "pages, one Pagefind run after another, which the search page merges in the "
+        "browser (one more small request per shard and word searched).")
 
     def site_name(self, settings: Mapping[str, Any], lang: str | None) -> str:
         """The site's name in ``lang`` (``SITENAME`` unless ``AGORA_SITE_TEXT`` says otherwise)."""

@@ -11,6 +11,8 @@ from datetime import datetime
 
 import pytest
 
+from tests.chromium import serve
+
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 TWO_WEEKS_LATER = datetime.fromisoformat("2026-12-04T10:00:00+01:00")
@@ -119,6 +121,19 @@ def test_index_holds_content_types_and_languages_never_drafts_or_withheld_member
     listings = tab.evaluate(SEARCH, [bundle, "événements", {}])
     assert not [r for r in listings if r["url"] in ("/", "/events/", "/blog/", "/members/")]
     context.close()
+
+
+def test_a_sharded_index_searches_every_shard(page, sharded_site):
+    with serve(sharded_site.output) as url:
+        page.goto(f"{url}/search/?q=numéro")
+        page.wait_for_selector("[data-search-results] li")
+        # each shard holds 20 of the 60 articles: all are found only if all are merged
+        assert page.locator("[data-search-status]").inner_text() == "60 résultats"
+        page.goto(f"{url}/search/?q=59")
+        page.wait_for_selector("[data-search-results] li")
+        first = page.locator("[data-search-results] li a").first.get_attribute("href")
+        assert first == "/blog/a59/"  # the best match, from whichever shard holds it
+    assert page.js_errors == []
 
 
 def test_header_search_box_submits_to_the_search_page(browser, served_demo):

@@ -13,10 +13,22 @@
   var root = new URL(form.getAttribute("data-site-root"), document.baseURI).pathname;
   var engine = null, latest = 0, timer = null;
 
+  function shards() {
+    // a big hub's index is in shards (shards.json): their results merge into the first's
+    return fetch(bundle + "shards.json").then(function (response) {
+      return response.ok ? response.json() : {};
+    }).then(function (list) { return list.shards || []; }, function () { return []; });
+  }
+
   function pagefind() {
     if (!engine) {
-      engine = import(bundle + "pagefind.js").then(function (module) {
-        return module.options({baseUrl: root}).then(function () { return module; });
+      engine = Promise.all([import(bundle + "pagefind.js"), shards()]).then(function (loaded) {
+        var module = loaded[0];
+        return module.options({baseUrl: root}).then(function () {
+          return Promise.all(loaded[1].map(function (folder) {
+            return module.mergeIndex(new URL(folder, bundle).href, {baseUrl: root});
+          }));
+        }).then(function () { return module; });
       });
     }
     return engine;
