@@ -83,17 +83,17 @@ SEARCH_INDEX = "pagefind"
 def output_files(root: Path) -> dict[str, bytes]:
     """Every output file of the site under ``root`` but build.json, by relative path.
 
-    Pagefind's index stands as its entry file's language and page counts: Pagefind
-    names its files after hashes of data it orders differently from run to run.
+    Pagefind's index stands as the language and page counts of each shard's entry
+    file: Pagefind names its files after hashes of data it orders differently from
+    run to run.
     """
     base = root / "output"
     found = {p.relative_to(base).as_posix(): p.read_bytes() for p in sorted(base.rglob("*"))
              if p.is_file() and p.name != "build.json"
              and p.relative_to(base).parts[0] != SEARCH_INDEX}
-    entry = base / SEARCH_INDEX / "pagefind-entry.json"
-    if entry.exists():
+    for entry in sorted((base / SEARCH_INDEX).rglob("pagefind-entry.json")):
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-        found[f"{SEARCH_INDEX}/"] = json.dumps(
+        found[f"{entry.parent.relative_to(base).as_posix()}/"] = json.dumps(
             {lang: info["page_count"] for lang, info in sorted(languages.items())}).encode()
     return found
 

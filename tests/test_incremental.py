@@ -7,6 +7,8 @@ aside, which reports how the build went).
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import sys
@@ -205,3 +207,49 @@ def test_passed_next_change_rebuilds_everything(fresh_hub: Hub,
 
 def test_can_be_turned_off(fresh_hub: Hub) -> None:
     assert fresh_hub.build(AGORA_INCREMENTAL=False) == {}, "no plan, every page rendered"
+
+
+def shard_contents(output: Path) -> dict[str, dict[str, Any]]:
+    """Each bundle of the search index (its folder) -> its pages' fragments, by URL:
+    what the index holds, whatever names Pagefind gave its files."""
+    shards = {}
+    for entry in sorted((output / "pagefind").rglob("pagefind-entry.json")):
+        fragments = {}
+        for fragment in (entry.parent / "fragment").glob("*.pf_fragment"):
+            data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+            fragments[json.loads(data)["url"]] = json.loads(data)
+        shards[entry.parent.relative_to(output).as_posix()] = fragments
+    return shards
+
+
+def test_a_body_edit_indexes_again_only_the_shard_of_its_page(
+        source: corpus.CorpusInfo, tmp_path: Path) -> None:
+    hub = Hub(tmp_path / "hub", source, AGORA_SEARCH_SHARD_PAGES=10)
+    hub.build()
+    output = hub.root / "output"
+    entries = sorted((output / "pagefind").rglob("pagefind-entry.json"))
+    assert len(entries) >= 3, "the corpus is indexed in several shards"
+
+    def stamps() -> dict[Path, int]:
+        return {entry: entry.stat().st_mtime_ns for entry in entries}
+
+    first = stamps()
+    assert hub.build()["rendered"] == 0
+    assert stamps() == first  # no page written: the index is kept
+
+    edited = hub.articles[3]
+    append_body(edited, "Le mot zanzibar, ajouté après relecture.")
+    assert hub.build()["rendered"] == 1
+    url = f"/blog/{edited.stem}/"
+    holder = next(name for name, pages in shard_contents(output).items() if url in pages)
+    again = [e.parent.relative_to(output).as_posix() for e, ns in stamps().items()
+             if ns != first[e]]
+    assert again == [holder]  # that shard alone was indexed again
+    assert "zanzibar" in shard_contents(output)[holder][url]["content"]
+
+    twin = tmp_path / "twin"
+    shutil.copytree(hub.root / "content", twin / "content")
+    build(twin, AGORA_FORUM_SNAPSHOT_DIR=str(hub.snapshot), AGORA_SEARCH_SHARD_PAGES=10)
+    assert shard_contents(output) == shard_contents(twin / "output")  # as a cold build's
+    assert json.loads((output / "pagefind" / "shards.json").read_text()) == json.loads(
+        (twin / "output" / "pagefind" / "shards.json").read_text())

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from agora import search
+from agora.search import shards
 from tests.conftest import REPO, some_articles
 
 ARTICLE = "---\ntitle: Un article\ndate: 2026-11-01\n---\nTexte.\n"
@@ -207,7 +208,7 @@ def fragment_urls(bundle: Path) -> list[str]:
 
 def test_a_big_hub_is_indexed_in_shards_of_bounded_size(sharded_site):
     index = sharded_site.output / "pagefind"
-    listed = json.loads((index / search.SHARD_LIST).read_text())
+    listed = json.loads((index / shards.SHARD_LIST).read_text())
     assert listed == {"shards": ["shard-2/", "shard-3/"]}
     bundles = [index, index / "shard-2", index / "shard-3"]
     counts = [json.loads((b / "pagefind-entry.json").read_text())["languages"]["fr"]["page_count"]
@@ -231,13 +232,15 @@ def test_shards_are_dealt_in_turn_and_removed_afterwards(tmp_path):
     for number in range(5):
         (site / f"p{number}").mkdir(parents=True)
         (site / f"p{number}" / "index.html").write_text(f"<main data-pagefind-body>{number}</main>")
-    with search.shard_folders(site, tmp_path / "cache", 2) as shards:
-        assert [sorted(p.relative_to(s).as_posix() for p in s.rglob("*.html"))
-                for s in shards] == [["p0/index.html", "p3/index.html"],
-                                     ["p1/index.html", "p4/index.html"], ["p2/index.html"]]
-    assert not any(s.exists() for s in shards)
-    with search.shard_folders(site, tmp_path / "cache", 5) as shards:
-        assert shards == [site]
+    with shards.shard_folders(site, tmp_path / "cache", 2) as dealt:
+        assert [sorted(p.relative_to(s.folder).as_posix() for p in s.folder.rglob("*.html"))
+                for s in dealt] == [["p0/index.html", "p3/index.html"],
+                                    ["p1/index.html", "p4/index.html"], ["p2/index.html"]]
+        assert [s.pages for s in dealt] == [["p0/index.html", "p3/index.html"],
+                                            ["p1/index.html", "p4/index.html"], ["p2/index.html"]]
+    assert not any(s.folder.exists() for s in dealt)
+    with shards.shard_folders(site, tmp_path / "cache", 5) as dealt:
+        assert [s.folder for s in dealt] == [site]
 
 
 def test_a_failing_shard_stops_the_index_with_one_warning(make_site, monkeypatch, tmp_path):
@@ -253,4 +256,39 @@ def test_a_failing_shard_stops_the_index_with_one_warning(make_site, monkeypatch
                      AGORA_SEARCH_SHARD_PAGES=10)
     assert len(calls.read_text().split()) == 2  # the third shard is not indexed
     assert [w for w in site.state.warnings if "disk full" in w]
-    assert not (site.output / "pagefind" / search.SHARD_LIST).exists()  # search.js: no shards
+    assert not (site.output / "pagefind" / shards.SHARD_LIST).exists()  # search.js: no shards
+
+
+def test_which_shards_an_incremental_build_indexes_again():
+    record = [["a/index.html", "c/index.html"], ["b/index.html", "d/index.html"]]
+    written = {"c/index.html", "blog/index.html"}  # a listing is written, never indexed
+    assert shards.shards_to_update(record, written, {"c/index.html"}) == [1]
+    assert shards.shards_to_update(record, {"blog/index.html"}, set()) == []  # index kept
+    assert shards.shards_to_update(record, {"a/index.html", "d/index.html"},
+                                   {"a/index.html", "d/index.html"}) == [1, 2]
+    # a new page to index, or an indexed page written without the mark: every page again
+    assert shards.shards_to_update(record, {"e/index.html"}, {"e/index.html"}) is None
+    assert shards.shards_to_update(record, {"c/index.html"}, set()) is None
+
+
+def test_a_shard_made_again_replaces_its_own_files_alone(tmp_path):
+    index, fresh = tmp_path / "pagefind", tmp_path / "fresh"
+    for path in ("pagefind-entry.json", "fragment/old.pf_fragment", "shards.json",
+                 "shard-2/pagefind-entry.json", "shard-2/fragment/two.pf_fragment"):
+        (index / path).parent.mkdir(parents=True, exist_ok=True)
+        (index / path).write_text("old")
+    for path in ("pagefind-entry.json", "fragment/new.pf_fragment", "pagefind.js"):
+        (fresh / path).parent.mkdir(parents=True, exist_ok=True)
+        (fresh / path).write_text("new")
+    shards.install_shard(index, 1, fresh)
+    assert sorted(p.relative_to(index).as_posix() for p in index.rglob("*") if p.is_file()) == [
+        "fragment/new.pf_fragment", "pagefind-entry.json", "pagefind.js",
+        "shard-2/fragment/two.pf_fragment", "shard-2/pagefind-entry.json", "shards.json"]
+    assert (index / "shards.json").read_text() == "old"
+    again = tmp_path / "again"
+    (again / "fragment").mkdir(parents=True)
+    (again / "fragment" / "three.pf_fragment").write_text("new")
+    (again / "wasm.fr.pagefind").write_text("unused in a shard")
+    shards.install_shard(index, 2, again)
+    assert sorted(p.name for p in (index / "shard-2").rglob("*") if p.is_file()) == [
+        "three.pf_fragment"]

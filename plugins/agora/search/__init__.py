@@ -41,17 +41,16 @@ Signals used, and why:
 - ``agora.pages_written`` (every page is written): Pagefind starts at once,
   in a thread, while the links between pages are checked; the build report
   waits for it (``BuildState.background``), so its failure is in
-  ``build.json`` -- unless an incremental
-  rebuild wrote no HTML page over the previous build's index (Pagefind cannot
-  update an index, and indexing a big hub costs a fifth of its build); an
-  incremental rebuild that wrote some indexes the whole output again;
+  ``build.json``. Pagefind cannot update an index, and indexing a big hub
+  costs a fifth of its build: an incremental preview build indexes again only
+  the shards holding a page it wrote (:mod:`agora.search.shards`), and keeps
+  the index when it wrote no page to index;
 - ``finalized``: the same, at the end, for a build without ``agora.render``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import shutil
@@ -72,6 +71,18 @@ from agora.core.pages import StandalonePagesGenerator
 from agora.incremental import current_plan
 from agora.problems import problem
 from agora.render import page_written, pages_written
+from agora.search.shards import (
+    forget_record,
+    install_shard,
+    link_page,
+    link_pages,
+    read_record,
+    shard_folders,
+    shard_path,
+    shards_to_update,
+    write_record,
+    write_shard_list,
+)
 from agora.settings import options
 from agora.state import build_state, report
 
@@ -94,8 +105,6 @@ _INDEXED = "search.indexed"  # memo: this build made the index again (not kept)
 INCOMPLETE = ".incomplete"
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
 TIMEOUT_SECONDS = 600
-#: In the index folder: the shards search.js merges (``{"shards": ["shard-2/", ...]}``).
-SHARD_LIST = "shards.json"
 
 
 def pagefind_binary() -> str | None:
@@ -196,23 +205,51 @@ def stage_page(path: str, html: str = "", context: Mapping[str, Any] | None = No
 
 def start_indexing(writer: Any) -> None:
     """``agora.pages_written``: Pagefind starts at once, in a thread; the build report
-    waits for it."""
+    waits for it. An incremental build indexes again only the shards holding a page
+    it wrote, and none when it wrote no page to index."""
     settings = writer.settings
     state = build_state(settings)
     binary = state.memo.get(_BINARY) if state is not None else None
     if state is None or binary is None:
         return
     state.memo[_STARTED] = True
+    index = Path(settings["OUTPUT_PATH"]) / index_folder(settings)
+    staged = take_staged(state, usable=True)
     plan = current_plan(settings)
-    # an incremental build linked the pages it wrote, not all of them
-    staged = take_staged(state, usable=plan is None or plan.mode != "incremental")
-    index = index_to_make(settings, state)
-    if index is None:
-        return
-    job = threading.Thread(target=index_pages, args=(settings, binary, index, staged),
+    numbers = None
+    if plan is not None and plan.mode == "incremental":
+        numbers = shards_written(settings, plan.written, index, staged)
+        staged = None  # the pages it wrote, not all of them: removed
+        if numbers == []:
+            logger.info("search: no indexed page changed, the index is kept")
+            return
+    state.memo[_INDEXED] = True
+    job = threading.Thread(target=index_pages if numbers is None else index_shards,
+                           args=(settings, binary, index, staged if numbers is None else numbers),
                            name="search-index")
     job.start()
     state.background.append(job.join)
+
+
+def shards_written(settings: Mapping[str, Any], written: set[str], index: Path,
+                   staged: Path | None) -> list[int] | None:
+    """The shards of the index holding a page an incremental build wrote (``staged``: the
+    pages it wrote to index, removed here); None: index every page."""
+    if staged is None:
+        return None
+    try:
+        if (staged / INCOMPLETE).exists():
+            return None
+        indexed = {page.relative_to(staged).as_posix() for page in staged.rglob("*.html")}
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    record = read_record(Path(settings["CACHE_PATH"]), options(settings).search_shard_pages)
+    if record is None or not (index / "pagefind-entry.json").is_file():
+        return None
+    output = Path(settings["OUTPUT_PATH"])
+    pages = {Path(os.path.relpath(name, output)).as_posix() for name in written
+             if name.endswith(".html")}
+    return shards_to_update(record, pages, indexed)
 
 
 def index_site(pelican: Any) -> None:
@@ -271,71 +308,53 @@ def index_pages(settings: Mapping[str, Any], binary: str, index: Path,
     """Pagefind writes the index of the output's marked pages (``staged``: already linked
     there) into ``index``, in shards of at most ``AGORA_SEARCH_SHARD_PAGES`` pages;
     whatever fails is one warning."""
+    cache = Path(settings["CACHE_PATH"])
+    most = options(settings).search_shard_pages
+    forget_record(cache)
     try:
         # Pagefind adds files named after hashes and never removes the previous build's
         shutil.rmtree(index, ignore_errors=True)
-        cache = Path(settings["CACHE_PATH"])
-        most = options(settings).search_shard_pages
         with pages_to_index(Path(settings["OUTPUT_PATH"]), cache, staged) as site, \
                 shard_folders(site, cache, most) as shards:
-            for number, folder in enumerate(shards, 1):
-                command = [binary, "--site", str(folder), "--output-path",
-                           str((index / shard_path(number)).resolve()), "--force-language",
-                           str(settings.get("DEFAULT_LANG") or "en"), "--silent"]
-                if not run_pagefind(settings, command):
+            for number, shard in enumerate(shards, 1):
+                if not run_pagefind(settings, pagefind_command(
+                        settings, binary, shard.folder, index / shard_path(number))):
                     return
             write_shard_list(index, len(shards))
+            write_record(cache, most, [shard.pages for shard in shards])
     except Exception as exc:  # a background thread: nothing else would report it
         report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
                                  "the site", found_text=repr(exc), severity="warning"))
 
 
-def shard_path(number: int) -> str:
-    """Where shard ``number`` goes in the index folder: the first is the index itself."""
-    return "" if number == 1 else f"shard-{number}/"
-
-
-@contextmanager
-def shard_folders(site: Path, cache: Path, most: int) -> Iterator[list[Path]]:
-    """The folders Pagefind indexes one after another: ``site`` alone when it has at most
-    ``most`` pages, else shards of it under ``cache``, removed afterwards.
-
-    Pages are dealt out in turn (the 1st, 4th, 7th... to the first of three
-    shards), so that every shard is a sample of the whole hub and the scores
-    Pagefind gives in each compare when the browser merges the results.
-    """
-    pages = sorted(site.rglob("*.html"))
-    count = -(-len(pages) // most)
-    if count <= 1:
-        yield [site]
-        return
+def index_shards(settings: Mapping[str, Any], binary: str, index: Path,
+                 numbers: list[int]) -> None:
+    """Pagefind indexes again shards ``numbers`` of ``index`` from the output, each into a
+    folder of its own that then replaces the shard; a failure leaves the shard as it
+    was, and the next build indexes every page."""
+    cache = Path(settings["CACHE_PATH"])
+    record = read_record(cache, options(settings).search_shard_pages) or []
     try:
-        cache.mkdir(parents=True, exist_ok=True)
-        holder = tempfile.TemporaryDirectory(prefix="search-shards-", dir=cache)
-    except OSError:
-        yield [site]  # one index: more memory, the same results
-        return
-    with holder as root:
-        shards = [Path(root) / str(number) for number in range(1, count + 1)]
-        for position, page in enumerate(pages):
-            link_page(page, shards[position % count] / page.relative_to(site))
-        yield shards
+        for number in numbers:
+            with tempfile.TemporaryDirectory(prefix="search-shard-", dir=cache) as holder:
+                site, fresh = Path(holder) / "site", Path(holder) / "index"
+                link_pages(Path(settings["OUTPUT_PATH"]), record[number - 1], site)
+                if not run_pagefind(settings, pagefind_command(settings, binary, site, fresh)):
+                    forget_record(cache)
+                    return
+                install_shard(index, number, fresh)
+    except Exception as exc:  # a background thread: nothing else would report it
+        forget_record(cache)
+        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
+                                 "the site", found_text=repr(exc), severity="warning"))
 
 
-#: Files of a Pagefind bundle that a merged shard does not use: the primary's script,
-#: styles and WebAssembly do the searching.
-_UNUSED_IN_SHARDS = ("pagefind*.js", "pagefind*.css", "wasm.*.pagefind")
-
-
-def write_shard_list(index: Path, count: int) -> None:
-    """``shards.json`` in the index: the folders search.js merges into the first shard's
-    results (none when the index is whole); files a shard does not use are removed."""
-    folders = [shard_path(number) for number in range(2, count + 1)]
-    for folder in folders:
-        for pattern in _UNUSED_IN_SHARDS:
-            for unused in (index / folder).glob(pattern):
-                unused.unlink()
-    (index / SHARD_LIST).write_text(json.dumps({"shards": folders}) + "\n", encoding="utf-8")
+def pagefind_command(settings: Mapping[str, Any], binary: str, site: Path,
+                     bundle: Path) -> list[str]:
+    """Pagefind indexing the pages under ``site`` into ``bundle``, every page in the
+    site's language (one index for all: the language filter offers them all)."""
+    return [binary, "--site", str(site), "--output-path", str(bundle.resolve()),
+            "--force-language", str(settings.get("DEFAULT_LANG") or "en"), "--silent"]
 
 
 @contextmanager
@@ -410,17 +429,6 @@ def stage_indexed_pages(output: Path, staging: Path) -> int:
     for page in chosen:
         link_page(page, staging / page.relative_to(output))
     return len(chosen)
-
-
-def link_page(page: Path, target: Path) -> None:
-    """``page`` at ``target`` too: a hard link (a copy on another file system)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(page, target)
-    except FileExistsError:
-        pass  # written twice: the link is to the same file
-    except OSError:  # another file system
-        shutil.copyfile(page, target)
 
 
 def index_is_current(settings: Mapping[str, Any], index: Path) -> bool:
