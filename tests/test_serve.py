@@ -299,3 +299,23 @@ def test_the_search_index_follows_an_in_memory_edit_when_a_search_asks(
     urlopen(url + "pagefind/pagefind-entry.json", timeout=120).read()
     assert {p.name for p in (output / "pagefind" / "fragment").iterdir()} == before, \
         "made again only when pages changed"
+
+
+def test_a_search_after_an_in_memory_edit_indexes_again_the_shard_of_its_page(
+        source: corpus.CorpusInfo, tmp_path: Path) -> None:
+    hub = Hub(tmp_path / "hub", source)
+    preview = serve.Preview(str(REPO / "pelicanconf.py"), **hub.settings(
+        "output", LOAD_CONTENT_CACHE=True, AGORA_SEARCH_SHARD_PAGES=10))
+    assert preview.build().ok
+    index = hub.root / "output" / "pagefind"
+    entries = sorted(index.rglob("pagefind-entry.json"))
+    assert len(entries) >= 3, "the corpus is indexed in several shards"
+    first = {entry: entry.stat().st_mtime_ns for entry in entries}
+    edited = append(hub.files("articles")[5], "\nLe mot zorglubesque, ajouté.\n")
+    assert "(in memory)" in preview.rebuild([(None, str(edited))]).plan["reason"]
+    preview.refresh_search()
+    again = [entry for entry in entries if entry.stat().st_mtime_ns != first[entry]]
+    assert len(again) == 1, "the shard of the edited page alone"
+    fragments = "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                        for f in (again[0].parent / "fragment").iterdir())
+    assert "zorglubesque" in fragments

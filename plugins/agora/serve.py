@@ -166,8 +166,8 @@ class Preview:
         self.pelican: Any = None
         #: held by a build and by a search refresh: the HTTP threads never see one half done
         self.lock = threading.RLock()
-        #: pages were rewritten in memory since the search index was last made
-        self.search_stale = False
+        #: pages rewritten in memory since the search index was last made
+        self.unindexed: set[str] = set()
         self.load()
 
     def load(self) -> None:
@@ -212,7 +212,7 @@ class Preview:
         state = build_state(self.pelican.settings)
         seconds = time.perf_counter() - started
         if search.indexed_by_last_build(self.pelican.settings):
-            self.search_stale = False
+            self.unindexed.clear()
         if state is None:
             return Outcome(self.builds, True, seconds)
         self.last = Outcome(self.builds, True, seconds, errors=state.errors,
@@ -254,12 +254,12 @@ class Preview:
         edited = InMemoryEdit(state, writer)
         if not all(edited.read(path) for path in paths):
             return None
-        rendered = edited.apply()
-        self.search_stale = True  # indexed again when the search first asks (refresh_search)
+        written = edited.apply()
+        self.unindexed.update(written)  # indexed again when the search first asks
         self.builds += 1
         what = "titles changed" if edited.shown else "bodies only"
         plan = {"mode": "incremental", "reason": f"{len(paths)} edited file(s), {what} "
-                f"(in memory)", "edited_files": len(paths), "rendered": rendered}
+                f"(in memory)", "edited_files": len(paths), "rendered": len(written)}
         self.last = Outcome(self.builds, True, time.perf_counter() - started,
                             warnings=self.last.warnings, plan=plan)
         return self.last
@@ -274,9 +274,9 @@ class Preview:
         made: on demand, when a page asks for the index (a search), so that editing never
         waits for Pagefind and the search of the preview finds what the pages say."""
         with self.lock:
-            if self.search_stale:
-                search.refresh_index(self.pelican.settings)
-                self.search_stale = False
+            if self.unindexed:
+                search.refresh_index(self.pelican.settings, sorted(self.unindexed))
+                self.unindexed.clear()
 
 
 class InMemoryEdit:
@@ -329,8 +329,8 @@ class InMemoryEdit:
                      and obj in (*g.articles, *g.translations, *g.drafts,
                                  *g.drafts_translations)), None)
 
-    def apply(self) -> int:
-        """New bodies in, their pages and feeds written again; how many pages."""
+    def apply(self) -> list[str]:
+        """New bodies in, their pages and feeds written again; the pages written."""
         from pelican.contents import Content  # noqa: PLC0415
 
         pages = self.pages()
@@ -344,7 +344,7 @@ class InMemoryEdit:
         for page in pages:
             finish(page, page.render())
         refresh_feeds(self.state, [old for old, _ in self.bodies], self.writer.output_path)
-        return len(pages)
+        return [page.output for page in pages]
 
     def pages(self) -> list[PageJob]:
         """The pages to render again, in the order the build wrote them."""

@@ -57,7 +57,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -231,7 +231,7 @@ def start_indexing(writer: Any) -> None:
     state.background.append(job.join)
 
 
-def shards_written(settings: Mapping[str, Any], written: set[str], index: Path,
+def shards_written(settings: Mapping[str, Any], written: Iterable[str], index: Path,
                    staged: Path | None) -> list[int] | None:
     """The shards of the index holding a page an incremental build wrote (``staged``: the
     pages it wrote to index, removed here); None: index every page."""
@@ -243,6 +243,13 @@ def shards_written(settings: Mapping[str, Any], written: set[str], index: Path,
         indexed = {page.relative_to(staged).as_posix() for page in staged.rglob("*.html")}
     finally:
         shutil.rmtree(staged, ignore_errors=True)
+    return shards_holding(settings, index, written, indexed)
+
+
+def shards_holding(settings: Mapping[str, Any], index: Path, written: Iterable[str],
+                   indexed: set[str]) -> list[int] | None:
+    """The shards of ``index`` to make again after ``written`` pages (file names) were
+    written, ``indexed`` of them (relative to the output) to index; None: every page."""
     record = read_record(Path(settings["CACHE_PATH"]), options(settings).search_shard_pages)
     if record is None or not (index / "pagefind-entry.json").is_file():
         return None
@@ -294,13 +301,32 @@ def indexed_by_last_build(settings: Mapping[str, Any]) -> bool:
     return bool(state is not None and state.memo.get(_INDEXED))
 
 
-def refresh_index(settings: Mapping[str, Any]) -> None:
+def refresh_index(settings: Mapping[str, Any], written: Iterable[str] | None = None) -> None:
     """Index the output as it is now, outside a build (the preview server, after pages
-    were rewritten in memory); nothing without the binary or ``agora.search``."""
+    were rewritten in memory): the shards holding the ``written`` pages (file names),
+    or every page; nothing without the binary or ``agora.search``."""
     binary = pagefind_binary()
     if binary is None or not CAPABILITY.active(settings) or build_state(settings) is None:
         return
-    index_pages(settings, binary, Path(settings["OUTPUT_PATH"]) / index_folder(settings), None)
+    index = Path(settings["OUTPUT_PATH"]) / index_folder(settings)
+    numbers = None if written is None else shards_holding(
+        settings, index, written, marked_pages(Path(settings["OUTPUT_PATH"]), written))
+    if numbers is None:
+        index_pages(settings, binary, index, None)
+    elif numbers:
+        index_shards(settings, binary, index, numbers)
+
+
+def marked_pages(output: Path, written: Iterable[str]) -> set[str]:
+    """Those of the ``written`` pages (file names) marked to be indexed, relative to
+    ``output``."""
+    marked = set()
+    for name in written:
+        page = Path(name)
+        with contextlib.suppress(OSError):
+            if page.suffix == ".html" and INDEXED_MARK in page.read_bytes():
+                marked.add(Path(os.path.relpath(page, output)).as_posix())
+    return marked
 
 
 def index_pages(settings: Mapping[str, Any], binary: str, index: Path,
