@@ -75,8 +75,8 @@ FILES = {
         title: Des liens vers des auteurs
         date: 2026-10-09T09:00
         ---
-        Merci à [Camille]({author}Camille Roux), à [Inès]({author}ines-moreau) et à
-        [notre invité]({author}James Oguya).
+        Merci à [Camille]({author}Camille Roux), à [Inès]({author}ines-moreau), à
+        [Marc]({author}Marc Petit) et à [notre invité]({author}James Oguya).
         """,
     "articles/unknown-slug.md": """
         ---
@@ -126,6 +126,12 @@ def test_author_links_in_the_text_lead_to_profiles_and_author_pages(site):
                      "notre invité": "../../author/james-oguya/"}
     for href in links.values():
         assert site.path("blog/author-links/" + href).exists(), href
+    # a member without consent: the text as written, no link (its address names him)
+    text = site.html("blog/author-links/").cssselect(".entry-content")[0].text_content()
+    assert "à Marc et à notre invité" in " ".join(text.split())
+    assert ("content/articles/author-links.md: links: expected {author} links to members who "
+            "agreed to be named (a profile with `consent: true`); the others are left as plain "
+            "text, found 1 without consent") in site.state.warnings
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

@@ -18,6 +18,7 @@ BROKEN = {
     "articles/tgas.md": "---\ntitle: Tgas\ndate: 2026-10-01\ntgas: [x]\n---\nx\n",
     "articles/typo.md": "---\ntitle: Typo\ndate: 2026-10-01\nauthor: sofia-martine\n---\nx\n",
     "articles/withheld.md": "---\ntitle: W\ndate: 2026-10-01\nauthor: marc-petit\n---\nx\n",
+    "articles/thanks.md": "---\ntitle: T\ndate: 2026-10-01\n---\n[Marc]({author}Marc Petit)\n",
     "articles/series.md": "---\ntitle: S\ndate: 2026-10-01\nseries: astuces-du-lundi\n"
                           "forum_topic: abc\n---\nx\n",
     "articles/links.md": "---\ntitle: L\ndate: 2026-10-01\n---\n![](../images/photo.jpg)\n",

@@ -13,7 +13,7 @@ from the member keys of this build, so cached and parallel-read files follow
 the current profiles too. So are Pelican's ``{author}`` links in the text
 (``[Camille]({author}Camille Roux)``): one naming a consenting member leads to
 the profile, as the byline does (Pelican would link an author page that
-members do not have).
+members do not have); one naming a member without consent is left as its text.
 """
 
 from __future__ import annotations
@@ -161,16 +161,32 @@ def credit_members(content: Any) -> None:
 
 #: A quoted attribute value holding Pelican's ``{author}`` (or ``|author|``) link.
 AUTHOR_LINK = re.compile(r"""(?P<quote>["'])(?:\{author\}|\|author\|)(?P<name>[^"'#?]*)""")
+#: A whole link whose address is Pelican's ``{author}`` link, and its text.
+AUTHOR_ANCHOR = re.compile(r"""<a\b[^>]*?\bhref=(?P<quote>["'])(?:\{author\}|\|author\|)"""
+                           r"""(?P<name>[^"'#?]*)(?P=quote)[^>]*>(?P<text>.*?)</a\s*>""", re.S)
+WITHHELD_LINK = ("expected {author} links to members who agreed to be named (a profile with "
+                 "`consent: true`); the others are left as plain text")
 
 
 def link_member_authors(content: Any) -> None:
     """``content_object_init``: an ``{author}`` link naming a consenting member becomes a
-    ``{filename}`` link to the profile, which Pelican then resolves like any other."""
+    ``{filename}`` link to the profile, which Pelican then resolves like any other; one
+    naming a member without consent becomes its text alone (its address, an author
+    page that does not exist, would spell the member's name)."""
     text = getattr(content, "_content", None)
     if not text or "author" not in text or isinstance(content, Static):
         return
     index = member_index(content.settings)
     keys = known_keys("member", content.settings) or {}
+    withheld = 0
+
+    def unlinked(found: re.Match[str]) -> str:
+        nonlocal withheld
+        slug = index.match(unquote(html.unescape(found["name"])))
+        if slug is None or index.may_name(slug):
+            return found[0]
+        withheld += 1
+        return found["text"]
 
     def to_profile(found: re.Match[str]) -> str:
         slug = index.match(unquote(html.unescape(found["name"])))
@@ -179,7 +195,12 @@ def link_member_authors(content: Any) -> None:
             return found[0]
         return f"{found['quote']}{{filename}}/{source}"
 
-    content._content = AUTHOR_LINK.sub(to_profile, text)
+    content._content = AUTHOR_LINK.sub(to_profile, AUTHOR_ANCHOR.sub(unlinked, text))
+    if withheld:
+        shown = display_path(content.source_path or "", content.settings.get("PATH"))
+        report(content.settings, problem(shown, "links", WITHHELD_LINK,
+                                         found_text=f"{withheld} without consent",
+                                         severity="warning"))
 
 
 def set_authors(content: Any, credited: list[Author]) -> None:
