@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from agora import search
 from tests.conftest import REPO, build, build_report, output_files
 
 sys.path.insert(0, str(REPO / "tools"))
@@ -54,8 +55,9 @@ class Hub:
         return sorted((self.root / "content" / "articles").glob("*.md"))
 
     def build(self, **override: Any) -> dict[str, Any]:
-        build(self.root, LOAD_CONTENT_CACHE=True,
-              AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot), **{**self.override, **override})
+        self.last = build(self.root, LOAD_CONTENT_CACHE=True,
+                          AGORA_FORUM_SNAPSHOT_DIR=str(self.snapshot),
+                          **{**self.override, **override})
         return build_report(self.root).get("incremental", {})
 
     def cold_twin(self, tmp: Path) -> dict[str, bytes]:
@@ -226,6 +228,7 @@ def test_a_body_edit_indexes_again_only_the_shard_of_its_page(
         source: corpus.CorpusInfo, tmp_path: Path) -> None:
     hub = Hub(tmp_path / "hub", source, AGORA_SEARCH_SHARD_PAGES=10)
     hub.build()
+    assert search.indexed_by_last_build(hub.last.settings)
     output = hub.root / "output"
     entries = sorted((output / "pagefind").rglob("pagefind-entry.json"))
     assert len(entries) >= 3, "the corpus is indexed in several shards"
@@ -245,6 +248,8 @@ def test_a_body_edit_indexes_again_only_the_shard_of_its_page(
     again = [e.parent.relative_to(output).as_posix() for e, ns in stamps().items()
              if ns != first[e]]
     assert again == [holder]  # that shard alone was indexed again
+    # not the whole index: the preview server keeps what its in-memory edits changed
+    assert not search.indexed_by_last_build(hub.last.settings)
     assert "zanzibar" in shard_contents(output)[holder][url]["content"]
 
     twin = tmp_path / "twin"

@@ -100,7 +100,7 @@ INDEXED_MARK = INDEXED_TEXT.encode()
 UNPUBLISHED_MARK = b"data-preview-banner"
 _STAGING = "search.staging"  # memo: (output folder, folder the pages to index are linked in)
 _STARTED = "search.started"  # memo: Pagefind was started when the pages were written
-_INDEXED = "search.indexed"  # memo: this build made the index again (not kept)
+_INDEXED = "search.indexed"  # memo: this build made the whole index again
 #: Left in the staging folder by a page that could not be linked there.
 INCOMPLETE = ".incomplete"
 #: Indexing the demo takes well under a second; a stuck binary must not hang a build.
@@ -223,7 +223,8 @@ def start_indexing(writer: Any) -> None:
         if numbers == []:
             logger.info("search: no indexed page changed, the index is kept")
             return
-    state.memo[_INDEXED] = True
+    # the preview server forgets its in-memory edits once the whole index is made again
+    state.memo[_INDEXED] = numbers is None
     job = threading.Thread(target=index_pages if numbers is None else index_shards,
                            args=(settings, binary, index, staged if numbers is None else numbers),
                            name="search-index")
@@ -296,7 +297,8 @@ def index_to_make(settings: Mapping[str, Any], state: Any) -> Path | None:
 
 
 def indexed_by_last_build(settings: Mapping[str, Any]) -> bool:
-    """Whether the last build made the search index again (rather than keep it)."""
+    """Whether the last build made the whole search index again (rather than keep it or
+    make some of its shards again)."""
     state = build_state(settings)
     return bool(state is not None and state.memo.get(_INDEXED))
 
