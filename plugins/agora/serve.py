@@ -36,7 +36,8 @@ reported, a page written twice), takes the build path above.
 
 The search index is not made again after an in-memory edit (Pagefind takes
 seconds on a big hub, and editing must not wait for it): the first request
-for a file of the index afterwards (a search) makes it again, then is served.
+for a file of the index afterwards (a search) makes again the shards holding
+the pages rewritten, then is served.
 
 The output folder is exactly what a cold build writes. The live-reload script
 is not in it: the HTTP server adds ``<script src="/__agora/reload.js">`` to

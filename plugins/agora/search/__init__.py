@@ -57,7 +57,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,7 +303,8 @@ def indexed_by_last_build(settings: Mapping[str, Any]) -> bool:
     return bool(state is not None and state.memo.get(_INDEXED))
 
 
-def refresh_index(settings: Mapping[str, Any], written: Iterable[str] | None = None) -> None:
+def refresh_index(settings: Mapping[str, Any], written: Collection[str] | None = None
+                  ) -> None:
     """Index the output as it is now, outside a build (the preview server, after pages
     were rewritten in memory): the shards holding the ``written`` pages (file names),
     or every page; nothing without the binary or ``agora.search``."""
@@ -351,8 +352,7 @@ def index_pages(settings: Mapping[str, Any], binary: str, index: Path,
             write_shard_list(index, len(shards))
             write_record(cache, most, [shard.pages for shard in shards])
     except Exception as exc:  # a background thread: nothing else would report it
-        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
-                                 "the site", found_text=repr(exc), severity="warning"))
+        pagefind_failed(settings, repr(exc))
 
 
 def index_shards(settings: Mapping[str, Any], binary: str, index: Path,
@@ -373,8 +373,7 @@ def index_shards(settings: Mapping[str, Any], binary: str, index: Path,
                 install_shard(index, number, fresh)
     except Exception as exc:  # a background thread: nothing else would report it
         forget_record(cache)
-        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
-                                 "the site", found_text=repr(exc), severity="warning"))
+        pagefind_failed(settings, repr(exc))
 
 
 def pagefind_command(settings: Mapping[str, Any], binary: str, site: Path,
@@ -425,15 +424,19 @@ def run_pagefind(settings: Mapping[str, Any], command: list[str]) -> bool:
         done = subprocess.run(command, capture_output=True, text=True, check=False,
                               timeout=TIMEOUT_SECONDS)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
-                                 "the site", found_text=str(exc), severity="warning"))
+        pagefind_failed(settings, str(exc))
         return False
     if done.returncode != 0:
         last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
-        report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index "
-                                 "the site", found_text=last[0], severity="warning"))
+        pagefind_failed(settings, last[0])
         return False
     return True
+
+
+def pagefind_failed(settings: Mapping[str, Any], found: str) -> None:
+    """One warning: the site is published, its search index incomplete or missing."""
+    report(settings, problem("pyproject.toml", "pagefind", "expected Pagefind to index the site",
+                             found_text=found, severity="warning"))
 
 
 def stage_indexed_pages(output: Path, staging: Path) -> int:
