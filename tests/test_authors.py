@@ -74,9 +74,21 @@ FILES = {
         ---
         title: Des liens vers des auteurs
         date: 2026-10-09T09:00
+        author: sofia-martin
         ---
         Merci à [Camille]({author}Camille Roux), à [Inès]({author}ines-moreau), à
         [Marc]({author}Marc Petit) et à [notre invité]({author}James Oguya).
+        """,
+    # its English translation: a member with an English profile is linked to that one
+    "articles/author-links-en.md": """
+        ---
+        title: Links to authors
+        slug: author-links
+        lang: en
+        date: 2026-10-09T09:00
+        author: sofia-martin
+        ---
+        Thanks to [Sofia]({author}Sofia Martin) and [Camille]({author}Camille Roux).
         """,
     "articles/unknown-slug.md": """
         ---
@@ -132,6 +144,23 @@ def test_author_links_in_the_text_lead_to_profiles_and_author_pages(site):
     assert ("content/articles/author-links.md: links: expected {author} links to members who "
             "agreed to be named (a profile with `consent: true`); the others are left as plain "
             "text, found 1 without consent") in site.state.warnings
+
+
+def test_an_english_page_links_a_member_to_the_english_profile_when_there_is_one(site):
+    links = {a.text_content(): a.get("href")
+             for a in site.html("en/blog/author-links/").cssselect(".entry-content a")}
+    assert links == {"Sofia": "../../../en/members/sofia-martin/",
+                     "Camille": "../../../members/camille-roux/"}  # no English profile
+    assert byline(site, "en/blog/author-links/") == [
+        ("Sofia Martin", "../../../en/members/sofia-martin/")]
+    card = site.html("en/blog/").xpath(
+        "//article[.//a[text()='Links to authors']]//p[@class='meta']/a")
+    assert [a.get("href") for a in card] == ["../../en/members/sofia-martin/"]
+    # the French pages keep the French profile
+    assert byline(site, "blog/author-links/") == [("Sofia Martin", "../../members/sofia-martin/")]
+    card = site.html("blog/").xpath(
+        "//article[.//a[text()='Des liens vers des auteurs']]//p[@class='meta']/a")
+    assert [a.get("href") for a in card] == ["../members/sofia-martin/"]
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

@@ -285,6 +285,25 @@ def test_english_listings_show_translations_and_mark_the_rest(demo_site):
     assert "Webinar: permaculture for beginners" in ui_text(home)
 
 
+def test_english_pages_link_members_to_their_english_profile(demo_site):
+    """Bylines, cards, the forum's contributors...: a member with an English profile is
+    linked to it from every English page; links to another language say so (hreflang)."""
+    english = {p.parent.name for p in (demo_site.output / "en/members").glob("*/index.html")}
+    assert {"amina-diallo", "sofia-martin"} <= english
+    to_english = []
+    for file in (demo_site.output / "en").rglob("*.html"):
+        url = page_url(file, demo_site.output)
+        for link in demo_site.html(url).xpath("//body//a[@href][not(@hreflang)]"):
+            target = site_path(link.get("href"), url)
+            slug = target.removeprefix("members/").rstrip("/")
+            assert not (target.startswith("members/") and slug in english), (url, target)
+            if target.startswith("en/members/") and target.count("/") == 3:
+                to_english.append(url)
+    # the article's byline, the blog's cards, the forum's contributors, the directory
+    assert {"en/blog/astuce-paillage/", "en/blog/", "en/forum/", "en/members/"} <= set(
+        to_english)
+
+
 def switcher(page: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return page.cssselect("header .lang-switcher a[data-lang-switch]")
 

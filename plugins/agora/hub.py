@@ -174,6 +174,9 @@ class Hub:
                 events=root.events.in_language(lang) if root.events else None,
                 members=translated(root.members, lang) if root.members else None,
                 feeds=root.feeds.in_language(lang) if root.feeds else None)
+            view = self.views[lang]
+            if root.forum is not None:  # its contributors link the profiles of this view
+                view.forum = replace(root.forum, hub=view)
         return self.views[lang]
 
     @property
@@ -194,6 +197,12 @@ class Hub:
     def may_name(self, member_slug: str) -> bool:
         """Whether a member may be named or linked anywhere (consent, listed)."""
         return self.members is not None and self.members.may_name(member_slug)
+
+    def author_url(self, author: Any) -> str:
+        """Where a byline links an author: a credited member's profile in this hub's
+        language when there is one, else the author's own page."""
+        member = self.members.profile_of(author) if self.members is not None else None
+        return str((member or author).url)
 
     def nameable(self, slugs: Sequence[str]) -> list[Any]:
         """The consenting members among ``slugs``, as profiles, in the given order."""

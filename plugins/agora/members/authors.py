@@ -118,6 +118,11 @@ class MemberAuthor(Author):
             self.slug = slug
 
     @property
+    def member_slug(self) -> str:
+        """The profile's slug (templates link the profile in the page's language)."""
+        return str(self.slug)
+
+    @property
     def url(self) -> str:
         return urls_of(self.settings).url("member", slug=self.slug)
 
@@ -178,6 +183,7 @@ def link_member_authors(content: Any) -> None:
         return
     index = member_index(content.settings)
     keys = known_keys("member", content.settings) or {}
+    lang = getattr(content, "lang", None)
     withheld = 0
 
     def unlinked(found: re.Match[str]) -> str:
@@ -190,7 +196,8 @@ def link_member_authors(content: Any) -> None:
 
     def to_profile(found: re.Match[str]) -> str:
         slug = index.match(unquote(html.unescape(found["name"])))
-        source = keys.get(slug, {}).get("first") if slug and index.may_name(slug) else None
+        source = profile_source(keys.get(slug) or {}, lang) if slug and index.may_name(slug) \
+            else None
         if not source:
             return found[0]
         return f"{found['quote']}{{filename}}/{source}"
@@ -201,6 +208,13 @@ def link_member_authors(content: Any) -> None:
         report(content.settings, problem(shown, "links", WITHHELD_LINK,
                                          found_text=f"{withheld} without consent",
                                          severity="warning"))
+
+
+def profile_source(info: Mapping[str, Any], lang: str | None) -> str | None:
+    """The file of a member's profile in ``lang`` when there is one, else the profile
+    references see (in the site's language when there is one)."""
+    in_lang = (info.get("sources") or {}).get(lang) if lang else None
+    return in_lang[0] if in_lang else info.get("first")
 
 
 def set_authors(content: Any, credited: list[Author]) -> None:

@@ -48,6 +48,11 @@ class MembersView:
     def named(self, slug: str) -> Member | None:
         return self.by_slug.get(slug)
 
+    def profile_of(self, author: Any) -> Member | None:
+        """The profile a byline's author is (a credited member), in this view's language."""
+        slug = getattr(author, "member_slug", None)
+        return self.by_slug.get(slug) if isinstance(slug, str) else None
+
     @cached_property
     def by_discourse(self) -> dict[str, Member]:
         return {m.discourse.lower(): m for m in self.listed if m.discourse}
