@@ -64,8 +64,10 @@ def test_listings_in_each_language_are_alternates_of_each_other(demo_site):
         page = demo_site.html(path.lstrip("/"))
         heads = {link.get("hreflang") for link in page.cssselect("link[hreflang]")}
         assert heads == {"fr", "en", "x-default"}, path
+    # a tag's listing exists in both languages, as the blog's does
     tag = root.xpath(f"s:url[s:loc='{PUBLIC}/tag/compost/']", namespaces=NS)[0]
-    assert list(tag.iterfind("x:link", NS)) == []  # one language: no alternates
+    assert {link.get("hreflang"): link.get("href") for link in tag.iterfind("x:link", NS)} == {
+        "fr": PUBLIC + "/tag/compost/", "en": PUBLIC + "/en/tag/compost/"}
 
 
 def test_lastmod_is_the_contents_date_and_never_after_the_build(demo_site):

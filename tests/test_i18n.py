@@ -170,7 +170,8 @@ def test_pages_in_other_languages_are_the_same_paths_under_the_language():
 
 ENGLISH_PAGES = ["en/", "en/blog/", "en/blog/page/2/", "en/blog/archives/", "en/events/",
                  "en/events/past/", "en/events/format/webinar/", "en/members/", "en/forum/",
-                 "en/newsletter/", "en/feeds/", "en/404.html"]
+                 "en/newsletter/", "en/feeds/", "en/404.html", "en/category/",
+                 "en/category/astuces/", "en/tag/", "en/tag/hiver/"]
 ENGLISH_NAV = ["Blog", "Events", "Members", "Forum", "Charter", "Newsletter"]
 SUBTITLE = "The French-speaking community of shared gardens"
 
@@ -285,6 +286,73 @@ def test_english_listings_show_translations_and_mark_the_rest(demo_site):
     assert "Webinar: permaculture for beginners" in ui_text(home)
 
 
+def test_categories_and_tags_have_english_listings_named_by_the_translations(demo_site):
+    # the English article links its original's category and tags, as its translation names them
+    page = demo_site.html("en/blog/astuce-paillage/")
+    category = page.xpath("//header//p[@class='meta']/a[contains(@href, 'category')]")[0]
+    assert (category.text_content(), site_path(category.get("href"), "en/blog/astuce-paillage/"),
+            category.get("lang")) == ("Tips", "en/category/astuces/", None)
+    tags = [(a.text_content(), site_path(a.get("href"), "en/blog/astuce-paillage/"))
+            for a in page.cssselect("p.tags a")]
+    assert tags == [("mulching", "en/tag/paillage/"), ("winter", "en/tag/hiver/")]
+    # the listing: the English translation where there is one, the rest marked French
+    listing = demo_site.html("en/category/astuces/")
+    assert listing.cssselect("main h1")[0].text_content() == "Category: Tips"
+    cards = {a.text_content(): a for a in listing.cssselect(".article-card .card-title a")}
+    assert site_path(cards["Tuesday tip: mulch before winter"].get("href"),
+                     "en/category/astuces/") == "en/blog/astuce-paillage/"
+    assert "Astuce du mardi : pailler avant l'hiver" not in cards
+    french = cards["Astuce du mardi : entretenir les outils partagés"]
+    assert french.get("lang") == "fr"
+    assert len(cards) == len(demo_site.html("category/astuces/").cssselect(".article-card"))
+    # a name no translation gives is the French one, marked French
+    heading = demo_site.html("en/category/vie-de-lassociation/").cssselect("main h1 span")[0]
+    assert (heading.text_content(), heading.get("lang")) == ("Vie de l'association", "fr")
+    assert demo_site.html("en/tag/hiver/").cssselect("main h1")[0].text_content() == "Tag: winter"
+    # the indexes, linked from the English blog
+    names = {a.text_content(): (site_path(a.get("href"), "en/category/"), a.get("lang"))
+             for a in demo_site.html("en/category/").cssselect("main li a")}
+    assert names["Tips"] == ("en/category/astuces/", None)
+    assert names["Portraits"] == ("en/category/portraits/", "fr")
+    blog_links = {a.text_content(): site_path(a.get("href"), "en/blog/")
+                  for a in demo_site.html("en/blog/").cssselect("main p a")}
+    assert (blog_links["Categories"], blog_links["Tags"]) == ("en/category/", "en/tag/")
+    # every category and tag of the French blog has its English listing; the French pages
+    # are Pelican's as before
+    for kind in ("category", "tag"):
+        french = {p.parent.name for p in (demo_site.output / kind).glob("*/index.html")}
+        english = {p.parent.name for p in (demo_site.output / "en" / kind).glob("*/index.html")}
+        assert french == english and len(french) > 3, kind
+    assert demo_site.html("category/astuces/").cssselect("main h1")[0].text_content() == (
+        "Catégorie : Astuces")
+
+
+def test_translations_naming_a_category_twice_is_a_warning(make_site):
+    files = {
+        f"articles/{slug}{suffix}.md": f"---\ntitle: {slug} {lang}\nslug: {slug}\nlang: {lang}\n"
+                                       f"date: 2026-10-0{day}\ncategory: {name}\n---\nTexte.\n"
+        for day, slug in ((1, "un"), (2, "deux"))
+        for suffix, lang, name in (("", "fr", "Astuces"),
+                                   ("-en", "en", "Tips" if slug == "un" else "Hints"))}
+    # a translation without a category names none (Pelican gives it its folder's name)
+    files["articles/trois.md"] = ("---\ntitle: trois\ndate: 2026-10-03\ncategory: Astuces\n"
+                                  "---\nTexte.\n")
+    files["articles/trois-en.md"] = ("---\ntitle: three\nslug: trois\nlang: en\n"
+                                     "date: 2026-10-03\n---\nText.\n")
+    site = make_site(files, name="term-names", with_demo_members=False)
+    # the first translation by file path names it; each is told what the other says
+    assert sorted(w for w in site.state.warnings if "expected one en name" in w) == [
+        "content/articles/deux-en.md: category: expected one en name for the category "
+        "Astuces (content/articles/un-en.md names it Tips), found \"Hints\"",
+        "content/articles/un-en.md: category: expected one en name for the category "
+        "Astuces (content/articles/deux-en.md names it Hints), found \"Tips\""]
+    assert site.html("en/category/astuces/").cssselect("main h1")[0].text_content() == (
+        "Category: Hints")
+    for slug in ("un", "trois"):
+        assert site.html(f"en/blog/{slug}/").xpath("//header//a[contains(@href, 'category')]")[
+            0].text_content() == "Hints"
+
+
 def test_english_pages_link_members_to_their_english_profile(demo_site):
     """Bylines, cards, the forum's contributors...: a member with an English profile is
     linked to it from every English page; links to another language say so (hreflang)."""
@@ -324,6 +392,10 @@ def switcher(page: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     ("en/forum/", "forum/"),
     ("newsletter/", "en/newsletter/"),
     ("feeds/", "en/feeds/"),
+    ("category/astuces/", "en/category/astuces/"),
+    ("en/tag/hiver/", "tag/hiver/"),
+    ("en/category/", "category/"),
+    ("tag/", "en/tag/"),
 ])
 def test_language_switcher_lands_on_the_translation(demo_site, url, target):
     links = switcher(demo_site.html(url))
@@ -339,7 +411,7 @@ def test_language_switcher_lands_on_the_translation(demo_site, url, target):
 
 def test_without_translation_the_switcher_goes_to_the_other_home_page(demo_site):
     for url, home in (("blog/astuce-outils/", "en/"), ("events/fete-des-recoltes/", "en/"),
-                      ("category/astuces/", "en/"), ("members/camille-roux/", "en/")):
+                      ("members/camille-roux/", "en/")):
         link = switcher(demo_site.html(url))[0]
         assert site_path(link.get("href"), url) == home, url
         assert link.get("rel") is None

@@ -44,6 +44,7 @@ from agora.urls import SiteLanguages, Urls
 if TYPE_CHECKING:
     from agora.charter.view import CharterView
     from agora.content.types import Series
+    from agora.core.taxonomy import TermsView
     from agora.events.view import EventsView
     from agora.feeds.model import FeedsView
     from agora.forum.view import ForumView
@@ -101,6 +102,11 @@ class BlogView:
     translations: list[Any] = field(default_factory=list)
     series: dict[str, Series] = field(default_factory=dict)
     unpublished: list[Any] = field(default_factory=list)
+    #: Pelican's categories and tags of the articles, each with its articles
+    categories: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    tags: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    #: their names in other languages (see :mod:`agora.core.taxonomy`)
+    term_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     def latest(self, count: int) -> list[Any]:
         return self.articles[: max(0, count)]
@@ -142,6 +148,7 @@ class Hub:
     lang: str = ""
     #: Views of this hub by language, shared by all of them (see :meth:`in_language`).
     views: dict[str, Hub] = field(default_factory=dict, repr=False)
+    _terms: TermsView | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -197,6 +204,15 @@ class Hub:
     def may_name(self, member_slug: str) -> bool:
         """Whether a member may be named or linked anywhere (consent, listed)."""
         return self.members is not None and self.members.may_name(member_slug)
+
+    @property
+    def terms(self) -> TermsView:
+        """The blog's categories and tags as a page in this hub's language shows them."""
+        if self._terms is None:
+            from agora.core.taxonomy import terms_view  # noqa: PLC0415 - it imports the hub
+
+            self._terms = terms_view(self.blog, self.lang or self.urls.default_lang, self.urls)
+        return self._terms
 
     def author_url(self, author: Any) -> str:
         """Where a byline links an author: a credited member's profile in this hub's

@@ -64,7 +64,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from agora.capability import Capability
 from agora.content.pairing import shared_url
-from agora.core.pages import DIRECT_PAGES
+from agora.core.pages import listing_name
 from agora.forks import auto_workers, can_fork, fan_out, send_all
 from agora.incremental import current_plan
 from agora.settings import options
@@ -304,9 +304,9 @@ class AgoraWriter(Writer):
             pin_urls((context.get("generated_content") or {}).values())
             self.pinned = True
         shown = kwargs.pop("agora_renders", None) or ()
-        if template_name in DIRECT_PAGES and "url_name" not in kwargs:
-            # Pelican's own blog listing: its name in the URL scheme, as in other languages
-            kwargs["url_name"] = DIRECT_PAGES[template_name]
+        if "url_name" not in kwargs:
+            # Pelican's own blog listings: their name in the URL scheme, as in other languages
+            kwargs.update(listing_name(template_name, kwargs))
         plan = current_plan(self.settings)
         for save_as, variables in expand(self.settings, name, kwargs, paginated,
                                          template_name, url):

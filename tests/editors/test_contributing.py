@@ -19,6 +19,9 @@ BROKEN = {
     "articles/typo.md": "---\ntitle: Typo\ndate: 2026-10-01\nauthor: sofia-martine\n---\nx\n",
     "articles/withheld.md": "---\ntitle: W\ndate: 2026-10-01\nauthor: marc-petit\n---\nx\n",
     "articles/thanks.md": "---\ntitle: T\ndate: 2026-10-01\n---\n[Marc]({author}Marc Petit)\n",
+    # the demo's astuce-paillage-en.md names the category Astuces "Tips" in English
+    "articles/astuce-outils-en.md": "---\ntitle: Tools\nslug: astuce-outils\nlang: en\n"
+                                    "date: 2026-11-17T08:00\ncategory: Hints\n---\nx\n",
     "articles/series.md": "---\ntitle: S\ndate: 2026-10-01\nseries: astuces-du-lundi\n"
                           "forum_topic: abc\n---\nx\n",
     "articles/links.md": "---\ntitle: L\ndate: 2026-10-01\n---\n![](../images/photo.jpg)\n",

@@ -45,8 +45,9 @@ from agora.core import i18n, languages
 from agora.core.fragments import fragment
 from agora.core.pages import BlogLanguagesGenerator, HomeGenerator
 from agora.core.report import write_build_report
+from agora.core.taxonomy import learn_names
 from agora.hub import Hub
-from agora.state import STATE_KEY, BuildState, build_state
+from agora.state import STATE_KEY, BuildState, build_state, report
 
 logger = logging.getLogger(__name__)
 
@@ -171,6 +172,10 @@ def publish_blog(generator: Any) -> None:
     blog.translations = list(generator.translations)
     blog.series = load_series(generator.settings)
     blog.unpublished = [*generator.drafts, *generator.drafts_translations]
+    blog.categories = list(generator.categories)
+    blog.tags = list(generator.tags.items())
+    blog.term_names, problems = learn_names(generator.articles, generator.settings.get("PATH"))
+    report(generator.settings, *problems)
 
 
 def complete_hub(generators: list[Any]) -> None:

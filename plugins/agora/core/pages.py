@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from pelican.generators import Generator
 
+from agora.core.taxonomy import TERM_KINDS, TermsView
 from agora.hub import Hub
 from agora.state import build_state
 from agora.urls import urls_of
@@ -129,8 +130,24 @@ class HomeGenerator(StandalonePagesGenerator):
 DIRECT_PAGES: Mapping[str, str] = {"index": "blog", "archives": "archives"}
 
 
+def listing_name(template_name: str | None, variables: Mapping[str, Any]) -> dict[str, Any]:
+    """``url_name`` (and ``url_params``) of a listing Pelican writes in the default
+    language, as Agora names it in other languages: hreflang links, the switcher."""
+    if template_name is None:
+        return {}
+    if template_name in DIRECT_PAGES:
+        return {"url_name": DIRECT_PAGES[template_name]}
+    if template_name in TERM_KINDS.values():
+        return {"url_name": template_name}
+    term = variables.get(template_name)
+    if template_name in TERM_KINDS and term is not None:
+        return {"url_name": template_name, "url_params": {"slug": term.slug}}
+    return {}
+
+
 class BlogLanguagesGenerator(Generator):
-    """The blog listing (paginated) and its archive in each language but the default.
+    """The blog listing (paginated), its archive, and its categories and tags
+    (:mod:`agora.core.taxonomy`) in each language but the default.
 
     Pelican writes the default language's (``DIRECT_TEMPLATES``); these list
     every article too, in the page's language where it is translated.
@@ -160,3 +177,28 @@ class BlogLanguagesGenerator(Generator):
                     paginated={"articles": articles, "dates": dates}, template_name=template,
                     articles=articles, dates=dates, blog=True,
                     page_name=os.path.splitext(save_as)[0])
+        for lang in others:
+            write_term_pages(self, writer, lang, state.hub.in_language(lang).terms)
+
+
+def write_term_pages(generator: Any, writer: Any, lang: str, view: TermsView) -> None:
+    """The listings of every category and tag in ``lang``, and the index of each kind."""
+    settings = generator.settings
+    for kind, index in TERM_KINDS.items():
+        listings = view.listings(kind)
+        if index in (settings.get("DIRECT_TEMPLATES") or ()) and settings.get(
+                f"{index.upper()}_SAVE_AS"):
+            listed: dict[str, Any] = {index: listings}  # ``categories`` or ``tags``
+            write_in_languages(generator, writer, index, index, languages=(lang,),
+                               template_name=index, blog=True, **listed)
+        if not settings.get(f"{kind.upper()}_SAVE_AS"):
+            continue
+        for term, articles in listings:
+            dates = sorted(articles, key=attrgetter("date"),
+                           reverse=bool(settings.get("NEWEST_FIRST_ARCHIVES", True)))
+            save_as = view.urls.save_as(kind, lang=lang, slug=term.slug)
+            write_in_languages(
+                generator, writer, kind, kind, languages=(lang,), params={"slug": term.slug},
+                paginated={"articles": articles, "dates": dates}, template_name=kind,
+                articles=articles, dates=dates, blog=True, all_articles=articles,
+                page_name=os.path.splitext(save_as)[0], **{kind: term})
