@@ -24,7 +24,9 @@ first), settled once every generator has read its content
 an English page shows it: the same slots, each article, event and member
 replaced by its English translation where there is one, the feeds titled in
 English; ``hub.url(name, lang)`` the named page in that language (see
-:meth:`agora.urls.Urls.localized`).
+:meth:`agora.urls.Urls.localized`); ``hub.terms`` the blog's categories and
+tags as its pages show them (:mod:`agora.core.taxonomy`); ``hub.author_url``
+where a byline links an author (a member's profile in that language).
 """
 
 from __future__ import annotations
