@@ -200,5 +200,5 @@ def write_term_pages(generator: Any, writer: Any, lang: str, view: TermsView) ->
             write_in_languages(
                 generator, writer, kind, kind, languages=(lang,), params={"slug": term.slug},
                 paginated={"articles": articles, "dates": dates}, template_name=kind,
-                articles=articles, dates=dates, blog=True, all_articles=articles,
+                articles=articles, dates=dates, blog=True,
                 page_name=os.path.splitext(save_as)[0], **{kind: term})

@@ -44,7 +44,6 @@ class Term:
     slug: str
     url: str
     name_lang: str
-    original: Any = field(compare=False)
 
     def __str__(self) -> str:
         return self.name
@@ -115,7 +114,7 @@ def localize(kind: str, term: Any, lang: str, names: TermNames, urls: Urls) -> T
     name = names.get((kind, str(term.slug), lang))
     return Term(kind, name or str(term), str(term.slug),
                 urls.url(kind, lang=lang, slug=term.slug),
-                lang if name else urls.default_lang, term)
+                lang if name else urls.default_lang)
 
 
 @dataclass
@@ -123,19 +122,19 @@ class TermsView:
     """What a page in one language shows of the blog's categories and tags."""
 
     lang: str
-    names: TermNames
     urls: Urls
-    #: (kind, slug) -> the default language's term and its articles (Pelican's lists)
+    #: (kind, slug) -> the term as this language shows it (the default language's term
+    #: itself in that language, else its :class:`Term`) and its articles (Pelican's lists)
     listed: dict[tuple[str, str], tuple[Any, list[Any]]] = field(default_factory=dict)
 
     def of(self, kind: str, term: Any) -> Any:
-        """A term on a page in this language: itself in the default language, else
-        its :class:`Term` when the default language lists it (a translation's own term
-        is its original's)."""
+        """A term on a page in this language: itself in the default language, else its
+        :class:`Term` when the default language lists it (a translation's own term is
+        its original's)."""
         if term is None or self.lang == self.urls.default_lang:
             return term
         found = self.listed.get((kind, str(term.slug)))
-        return localize(kind, found[0], self.lang, self.names, self.urls) if found else None
+        return found[0] if found else None
 
     def for_article(self, article: Any) -> dict[str, list[Any]]:
         """The category and tags a page shows for ``article``: those of the original (the
@@ -154,14 +153,16 @@ class TermsView:
         """Every term of ``kind`` with its articles, as a page in this language lists them."""
         from agora.hub import translated  # noqa: PLC0415 - the hub imports this module
 
-        return [(self.of(kind, term), translated(articles, self.lang))
+        return [(term, translated(articles, self.lang))
                 for (k, _), (term, articles) in self.listed.items() if k == kind]
 
 
 def terms_view(blog: Any, lang: str, urls: Urls) -> TermsView:
     """The blog's categories and tags as pages in ``lang`` show them."""
-    view = TermsView(lang, blog.term_names, urls)
+    view = TermsView(lang, urls)
+    default = lang == urls.default_lang
     for kind, listed in (("category", blog.categories), ("tag", blog.tags)):
         for term, articles in listed:
-            view.listed[(kind, str(term.slug))] = (term, list(articles))
+            shown = term if default else localize(kind, term, lang, blog.term_names, urls)
+            view.listed[(kind, str(term.slug))] = (shown, list(articles))
     return view
