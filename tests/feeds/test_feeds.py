@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,6 +14,9 @@ import lxml.etree
 import pytest
 import rnc2rng
 
+from agora.feeds import moved_path
+from agora.feeds.model import Entry, Feed
+from agora.feeds.render import XML_LANG
 from tests.conftest import REPO, Site, build, write_files
 
 PUBLIC = "https://jardiniers-du-partage.example"
@@ -184,11 +187,49 @@ def test_the_feeds_page_and_opml_list_every_feed(demo_site):
     ("newsletter/", {"feeds/newsletter.atom.xml"}),
     ("en/newsletter/", {"en/feeds/newsletter.atom.xml"}),
     ("en/events/", {"en/feeds/events.atom.xml", "en/events/calendar.ics"}),
+    ("en/category/astuces/", {"en/feeds/astuces.atom.xml"}),
+    ("en/tag/paillage/", {"en/feeds/tag/paillage.atom.xml"}),
+    ("en/blog/astuce-paillage/", {"en/feeds/astuces.atom.xml",
+                                  "en/feeds/series/astuces-du-mardi.atom.xml"}),
 ])
 def test_each_page_advertises_its_feeds(demo_site, url, expected):
     links = demo_site.html(url).cssselect('head link[rel="alternate"][type]')
     advertised = {site_path(link.get("href")) for link in links}
     assert expected <= advertised, advertised
+
+
+def test_category_tag_and_series_feeds_in_english_follow_the_english_listings(demo_site):
+    english, french = parsed(demo_site, "en/feeds/astuces.atom.xml"), parsed(
+        demo_site, "feeds/astuces.atom.xml")
+    assert english.feed.title.endswith("Category: Tips") and english.feed.language == "en"
+    assert len(english.entries) == len(french.entries)
+    links = [e.link for e in english.entries]
+    assert f"{PUBLIC}/en/blog/astuce-paillage/" in links
+    assert f"{PUBLIC}/blog/astuce-paillage/" not in links
+    tagged = parsed(demo_site, "en/feeds/tag/paillage.atom.xml")
+    assert tagged.feed.title.endswith("Tag: mulching")
+    series = parsed(demo_site, "en/feeds/series/astuces-du-mardi.atom.xml")
+    assert series.feed.title.endswith("Tuesday tips")
+    assert [e.link for e in series.entries] == links
+    # the translation is in the feed's language; an untranslated original says it is French
+    entries = lxml.etree.parse(str(demo_site.output / "en/feeds/astuces.atom.xml")).findall(
+        f"{ATOM}entry")
+    languages = {entry.find(f"{ATOM}link").get("href"): entry.get(XML_LANG)
+                 for entry in entries}
+    assert languages.pop(f"{PUBLIC}/en/blog/astuce-paillage/") is None
+    assert set(languages.values()) == {"fr"}
+    assert not any(entry.get(XML_LANG) for entry in lxml.etree.parse(
+        str(demo_site.output / "feeds/astuces.atom.xml")).iter(f"{ATOM}entry"))
+
+
+def test_a_feed_in_another_language_moves_within_its_language_folder():
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    feed = Feed("category:events:en", "blog", "t", "", "en/feeds/events.atom.xml",
+                "en/category/events/", "en")
+    assert moved_path(feed) == "en/feeds/category/events.atom.xml"
+    default = Feed("tag:events:rss", "blog", "t", "", "feeds/events.rss.xml", "tag/events/",
+                   "fr", "rss", (Entry("i", "t", "u", when, when),))
+    assert moved_path(default) == "feeds/tag/events.rss.xml"
 
 
 def site_path(href: str) -> str:

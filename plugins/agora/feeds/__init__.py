@@ -55,7 +55,8 @@ def without_collisions(feeds: list[Feed], settings: Any) -> list[Feed]:
     """Feeds with one URL each: a category called "events" must not replace the events feed.
 
     Fixed feeds claim their URL first; a yielding one whose URL is taken moves to
-    ``feeds/<kind>/<slug>.atom.xml`` (with a warning), or is left out.
+    ``feeds/<kind>/<slug>.<format>.xml`` (under ``<lang>/`` for a page in another
+    language: with a warning), or is left out.
     """
     order = sorted(feeds, key=lambda f: f.key.split(":")[0] in YIELDING)
     taken: set[str] = set()
@@ -63,8 +64,8 @@ def without_collisions(feeds: list[Feed], settings: Any) -> list[Feed]:
     for feed in order:
         path = feed.path
         if path in taken and feed.key.split(":")[0] in YIELDING:
-            kind, slug = feed.key.split(":", 1)
-            path = f"feeds/{kind}/{slug}.atom.xml"
+            path = moved_path(feed)
+            kind, slug = feed.key.split(":")[:2]
             report(settings, problem("pelicanconf.py", "feeds", f"expected one feed per URL: "
                                      f"the {kind} {slug!r} feed moved to {path}",
                                      found_text=f"{feed.path} already taken", severity="warning"))
@@ -75,6 +76,14 @@ def without_collisions(feeds: list[Feed], settings: Any) -> list[Feed]:
         taken.add(path)
         kept[feed.key] = feed if path == feed.path else Feed(**{**vars(feed), "path": path})
     return [kept[f.key] for f in feeds if f.key in kept]
+
+
+def moved_path(feed: Feed) -> str:
+    """Where a yielding feed (key ``<kind>:<slug>[:<lang>][:rss]``) goes when its URL is
+    taken: a folder of its kind, in the same language folder as before."""
+    kind, slug = feed.key.split(":")[:2]
+    folder = f"{feed.lang}/" if feed.path.startswith(f"{feed.lang}/") else ""
+    return f"{folder}feeds/{kind}/{slug}.{feed.format}.xml"
 
 
 def build_feeds(generators: list[Any]) -> None:

@@ -1,5 +1,9 @@
 """The blog's feeds: everything, per language, per category, tag, series and member.
 
+Each language of the site has its own category and tag feeds, as it has its
+own listings: the same articles, each in that language where it is
+translated, the terms named as that language names them.
+
 Entries carry the full article with absolute links, the summary, categories
 and tags, and the names of authors who may be named: a member who has not
 consented to a public profile is never named, here or anywhere.
@@ -16,9 +20,10 @@ from markupsafe import Markup
 from agora.clock import aware
 from agora.content.types import Series
 from agora.core.i18n import language_name
+from agora.core.taxonomy import terms_view
 from agora.feeds.model import Catalogs, Entry, Feed, LazyText, Texts, feed_texts, titled
 from agora.feeds.render import absolute_html
-from agora.hub import Hub
+from agora.hub import Hub, translated
 
 Gettext = Callable[[str], str]
 
@@ -81,16 +86,19 @@ class BlogFeeds:
 
     def feeds(self, key: str, setting: str, texts: Texts, page_url: str,
               articles: Sequence[Any], lang: str | None = None, rss_texts: Texts | None = None,
-              **params: Any) -> Iterable[Feed]:
+              under_lang: bool = False, **params: Any) -> Iterable[Feed]:
         """The Atom feed of ``<setting>_ATOM`` and the RSS one of ``<setting>_RSS``, when set.
 
         ``texts(gettext, site name)`` gives a feed's title and description in a language.
+        ``under_lang``: the feed of a page in ``lang``, at the setting's path under
+        ``<lang>/`` (as the page is).
         """
         entries = tuple(self.entry(a) for a in articles[: self.limit])
         lang = lang or self.lang
         for fmt, suffix, wording in (("atom", "", texts), ("rss", ":rss", rss_texts or
                                                            partial(as_rss, texts))):
-            path = self.hub.urls.feed(f"{setting}_{fmt.upper()}", lang=lang, **params)
+            path = self.hub.urls.feed(f"{setting}_{fmt.upper()}",
+                                      for_lang=lang if under_lang else None, lang=lang, **params)
             if path:
                 titles = feed_texts(self.hub, self.catalogs, wording, lang)
                 yield Feed(key + suffix, "blog", *titles[lang], path, page_url, lang, fmt,
@@ -103,9 +111,9 @@ class BlogFeeds:
         for lang in blog.languages():
             if lang == self.lang:
                 continue
-            translated = [a for a in blog.translations if a.lang == lang]
+            written_in = [a for a in blog.translations if a.lang == lang]
             yield from self.feeds(f"all:{lang}", "TRANSLATION_FEED", partial(everything_in, lang),
-                                  urls.url("blog", lang=lang), translated, lang=lang)
+                                  urls.url("blog", lang=lang), written_in, lang=lang)
 
     def taxonomies(self) -> Iterable[Feed]:
         categories: dict[str, Any] = {}
@@ -146,6 +154,28 @@ class BlogFeeds:
         for slug, author in sorted(authors.items()):
             yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", partial(by_author, author.name),
                                   author.url, written[slug], slug=slug)
+
+    def in_other_languages(self) -> Iterable[Feed]:
+        """The category, tag and series feeds of pages in each other language of the site
+        (``category:<slug>:<lang>``...): the articles those pages list, each in that
+        language where it is translated, the terms and series named in it."""
+        blog, urls = self.hub.blog, self.hub.urls
+        for lang in self.hub.languages:
+            if lang == self.lang:
+                continue
+            terms = terms_view(blog, lang, urls)  # the hub's own views are made later
+            for kind, setting, texts in (("category", "CATEGORY_FEED", in_category_named),
+                                         ("tag", "TAG_FEED", tagged_with)):
+                for term, articles in sorted(terms.listings(kind), key=lambda t: t[0].slug):
+                    yield from self.feeds(f"{kind}:{term.slug}:{lang}", setting,
+                                          partial(texts, term.name), term.url, articles,
+                                          lang=lang, under_lang=True, slug=term.slug)
+            for slug, series in blog.series.items():
+                yield from self.feeds(f"series:{slug}:{lang}", "SERIES_FEED",
+                                      partial(in_series, series.in_language(lang)),
+                                      urls.url("blog", lang=lang),
+                                      translated(blog.in_series(slug), lang), lang=lang,
+                                      under_lang=True, slug=slug)
 
 
 # Each feed's (title, description) from a language's gettext and the site's name in it.
@@ -193,4 +223,5 @@ def by_author(name: str, _: Gettext, site: str) -> tuple[str, str]:
 
 def blog_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> list[Feed]:
     builder = BlogFeeds(hub, catalogs, limit)
-    return [*builder.all(), *builder.taxonomies(), *builder.series_and_authors()]
+    return [*builder.all(), *builder.taxonomies(), *builder.series_and_authors(),
+            *builder.in_other_languages()]

@@ -82,7 +82,8 @@ class Feed:
     site root; ``page_url`` the HTML page it follows. ``key`` names it for
     lookups: ``all``, ``all:<lang>``, ``category:<slug>``, ``tag:<slug>``,
     ``series:<slug>``, ``author:<member>``, ``events``, ``forum``,
-    ``newsletter``, ``calendar``...
+    ``newsletter``, ``calendar``...; the version for pages in another language
+    adds it (``category:<slug>:en``), and an RSS twin adds ``:rss``.
     """
 
     key: str

@@ -44,32 +44,43 @@ def absolute_html(html: str, base_url: str) -> str:
     return inner
 
 
-class EntryLinks(BaseEntryExtension):
-    """An entry's further links (an event's calendar file), written with their ``rel``.
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-    feedgen 1.0 writes an entry's links without ``rel`` or ``type``: a second link
-    would read as a second "alternate" page, which RFC 4287 forbids.
+
+class EntryExtras(BaseEntryExtension):
+    """What feedgen 1.0 cannot say of an Atom entry: further links and a language.
+
+    feedgen writes an entry's links without ``rel`` or ``type``: a second link (an
+    event's calendar file) would read as a second "alternate" page, which RFC 4287
+    forbids. And an entry in another language than its feed's (an untranslated
+    article in a language's category feed) needs its own ``xml:lang``.
     """
 
     def __init__(self) -> None:
         self.links: tuple[tuple[str, str, str, str], ...] = ()
+        self.lang = ""
 
     def extend_atom(self, entry: lxml.etree._Element) -> lxml.etree._Element:
         for rel, href, media_type, title in self.links:
             lxml.etree.SubElement(entry, "link", href=href, rel=rel, type=media_type,
                                   title=xml_text(title))
+        if self.lang:
+            entry.set(XML_LANG, self.lang)
         return entry
 
 
-def _add_entry(generator: FeedGenerator, entry: Entry, rss: bool) -> None:
+def _add_entry(generator: FeedGenerator, entry: Entry, rss: bool, feed_lang: str) -> None:
     item = generator.add_entry(order="append")
     item.id(entry.id)
     item.guid(entry.id, permalink=entry.id == entry.url)
     item.title(xml_text(entry.title))
     item.link(href=entry.url, rel="alternate")
-    if entry.links and not rss:
-        item.register_extension("agora_links", EntryLinks, atom=True, rss=False)
-        item.agora_links.links = entry.links
+    own_lang = entry.lang if entry.lang and entry.lang != feed_lang else ""
+    if own_lang and rss:
+        item.dc.dc_language(own_lang)
+    if (entry.links or own_lang) and not rss:
+        item.register_extension("agora", EntryExtras, atom=True, rss=False)
+        item.agora.links, item.agora.lang = entry.links, own_lang
     item.published(entry.published)
     item.updated(entry.updated)
     if entry.content_html:
@@ -108,6 +119,6 @@ def render(feed: Feed, absolute: Callable[[str], str], identity: Callable[[str],
     generator.lastBuildDate(updated)
     generator.generator("Agora", agora.__version__)
     for entry in feed.entries:
-        _add_entry(generator, entry, rss)
+        _add_entry(generator, entry, rss, feed.lang)
     data: bytes = (generator.rss_str(pretty=True) if rss else generator.atom_str(pretty=True))
     return data
