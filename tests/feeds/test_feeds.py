@@ -16,7 +16,7 @@ import rnc2rng
 
 from agora.feeds import moved_path
 from agora.feeds.model import Entry, Feed
-from agora.feeds.render import XML_LANG
+from agora.feeds.render import XML_LANG, render
 from tests.conftest import REPO, Site, build, write_files
 
 PUBLIC = "https://jardiniers-du-partage.example"
@@ -351,3 +351,17 @@ def test_per_language_feeds_when_the_site_has_translations(tmp_path):
     assert english.feed.language == "en" and [e.title for e in english.entries] == ["Hello"]
     assert [e.title for e in parsed(site, "feeds/all.atom.xml").entries] == ["Bonjour"]
     assert atom_schema().validate(lxml.etree.parse(str(site.output / "feeds/all-en.atom.xml")))
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_an_entry_in_another_language_than_its_feed_says_so(fmt):
+    when = datetime(2026, 11, 1, tzinfo=UTC)
+    entries = tuple(Entry(f"{PUBLIC}/{n}", n, f"{PUBLIC}/{n}/", when, when, lang=lang)
+                    for n, lang in (("hello", "en"), ("bonjour", "fr"), ("sans", "")))
+    feed = Feed("all", "blog", "t", "d", "feeds/all.xml", "blog/", "fr", fmt, entries)
+    parsed_back = feedparser.parse(render(feed, lambda p: f"{PUBLIC}/{p}", str, when))
+    assert parsed_back.bozo == 0
+    if fmt == "atom":  # xml:lang, inherited from the feed where the entry has none
+        assert [e.title_detail.language for e in parsed_back.entries] == ["en", "fr", "fr"]
+    else:  # dc:language
+        assert [e.get("language") for e in parsed_back.entries] == ["en", None, None]
