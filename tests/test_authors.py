@@ -6,10 +6,12 @@ import re
 import subprocess
 import sys
 
+import lxml.etree
 import pytest
 
 from agora.members.authors import MemberIndex, build_index, normalized
 from tests.conftest import REPO, Site
+from tests.test_i18n import english_links, hreflang_links, site_path, switcher
 
 FILES = {
     # Pelican's native metadata, a free-text name
@@ -90,6 +92,35 @@ FILES = {
         ---
         Thanks to [Sofia]({author}Sofia Martin) and [Camille]({author}Camille Roux).
         """,
+    # a free-text author in both languages: her English translation, her French-only post,
+    # and {author} links in an English text to her, a guest, a member and a withheld member
+    "articles/jardin-partage.md": """
+        ---
+        title: Un jardin partagé
+        date: 2026-10-10T09:00
+        author: Jeanne Dupont
+        ---
+        Texte.
+        """,
+    "articles/jardin-partage-en.md": """
+        ---
+        title: A shared garden
+        slug: jardin-partage
+        lang: en
+        date: 2026-10-10T09:00
+        author: Jeanne Dupont
+        ---
+        Thanks to [Jeanne]({author}Jeanne Dupont), [our guest]({author}James Oguya),
+        [Sofia]({author}Sofia Martin) and [Marc]({author}Marc Petit).
+        """,
+    "articles/semis.md": """
+        ---
+        title: Les semis de Jeanne
+        date: 2026-10-11T09:00
+        author: Jeanne Dupont
+        ---
+        Texte.
+        """,
     "articles/unknown-slug.md": """
         ---
         title: Slug inconnu
@@ -100,6 +131,8 @@ FILES = {
         """,
 }
 WITHHELD = re.compile(r"marc[\s-]petit|marc\.p\b", re.IGNORECASE)
+PUBLIC = "https://jardiniers-du-partage.example"
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
 
 
 @pytest.fixture(scope="module")
@@ -123,9 +156,11 @@ def test_a_member_named_by_slug_or_name_links_to_the_profile(site):
     assert byline(site, "blog/accents/") == [("Inès Moreau", "../../members/ines-moreau/")]
     assert byline(site, "blog/by-name/") == [("Camille Roux", "../../members/camille-roux/"),
                                              ("Jane Doe", "../../author/jane-doe/")]
-    # members have their profile, not an author page
-    assert not site.path("author/camille-roux/").exists()
-    assert not site.path("author/ines-moreau/").exists()
+    # members have their profile, not an author page, in any language
+    for folder in ("author", "en/author"):
+        assert not site.path(f"{folder}/camille-roux/").exists()
+        assert not site.path(f"{folder}/ines-moreau/").exists()
+        assert not site.path(f"{folder}/sofia-martin/").exists()
     profile = site.text("members/ines-moreau/")
     assert "Par son slug" in profile and "Sans accents" in profile
 
@@ -161,6 +196,109 @@ def test_an_english_page_links_a_member_to_the_english_profile_when_there_is_one
     card = site.html("blog/").xpath(
         "//article[.//a[text()='Des liens vers des auteurs']]//p[@class='meta']/a")
     assert [a.get("href") for a in card] == ["../members/sofia-martin/"]
+
+
+def test_an_english_byline_naming_a_non_member_links_the_english_author_page(site):
+    assert byline(site, "en/blog/jardin-partage/") == [
+        ("Jeanne Dupont", "../../../en/author/jeanne-dupont/")]
+    card = site.html("en/blog/").xpath(
+        "//article[.//a[text()='A shared garden']]//p[@class='meta']/a")
+    assert [a.get("href") for a in card] == ["../../en/author/jeanne-dupont/"]
+    # a guest with no English article has an English page too: the blog in English lists him
+    card = site.html("en/blog/page/2/").xpath(
+        "//article[.//a[text()='Un invité']]//p[@class='meta']/a")
+    assert [a.get("href") for a in card] == ["../../../../en/author/james-oguya/"]
+    # the French pages keep Pelican's author page
+    assert byline(site, "blog/jardin-partage/") == [("Jeanne Dupont",
+                                                     "../../author/jeanne-dupont/")]
+    card = site.html("blog/").xpath(
+        "//article[.//a[text()='Un jardin partagé']]//p[@class='meta']/a")
+    assert [a.get("href") for a in card] == ["../author/jeanne-dupont/"]
+
+
+def test_the_english_author_page_lists_the_english_blog(site):
+    url = "en/author/jeanne-dupont/"
+    page = site.html(url)
+    assert page.get("lang") == "en"
+    assert page.cssselect("a.skip-link")[0].text_content() == "Skip to content"
+    heading = page.cssselect("main h1")[0]
+    # a person's name is in no language: not marked French
+    assert heading.text_content() == "Articles by Jeanne Dupont" and not heading.xpath(".//@lang")
+    assert site.html("en/author/james-oguya/").cssselect("main h1")[0].text_content() == (
+        "Articles by James Oguya")
+    cards = {a.text_content(): a for a in page.cssselect(".article-card .card-title a")}
+    assert list(cards) == ["Les semis de Jeanne", "A shared garden"]  # newest first
+    english = cards["A shared garden"]
+    assert site_path(english.get("href"), url) == "en/blog/jardin-partage/"
+    assert english.get("lang") is None and not english.getparent().cssselect(".lang-note")
+    french = cards["Les semis de Jeanne"]
+    assert (site_path(french.get("href"), url), french.get("lang")) == ("blog/semis/", "fr")
+    assert french.getparent().cssselect(".lang-note")[0].text_content() == "(in French)"
+    # the cards' bylines stay on English pages
+    assert {site_path(a.get("href"), url) for a in page.cssselect(".article-card .meta a")} == {
+        "en/author/jeanne-dupont/"}
+    # the French page is Pelican's, in French, its originals only
+    french_page = site.html("author/jeanne-dupont/")
+    assert french_page.get("lang") == "fr"
+    assert french_page.cssselect("main h1")[0].text_content() == "Articles de Jeanne Dupont"
+    assert [a.text_content() for a in french_page.cssselect(".article-card .card-title a")] == [
+        "Les semis de Jeanne", "Un jardin partagé"]
+    assert not french_page.cssselect(".lang-note")
+
+
+def test_author_pages_in_both_languages_are_alternates_of_each_other(site):
+    pair = {"fr": "author/jeanne-dupont/", "en": "en/author/jeanne-dupont/"}
+    for lang, url in pair.items():
+        page = site.html(url)
+        assert hreflang_links(page, url) == {**pair, "x-default": pair["fr"]}, url
+        links = switcher(page)
+        other = "en" if lang == "fr" else "fr"
+        assert [(site_path(a.get("href"), url), a.get("rel")) for a in links] == [
+            (pair[other], "alternate")], url
+    sitemap = lxml.etree.fromstring(site.path("sitemap.xml").read_bytes())
+    entry = sitemap.xpath("s:url[s:loc=$loc]", namespaces=SITEMAP,
+                          loc=f"{PUBLIC}/{pair['en']}")[0]
+    alternates = {link.get("hreflang"): link.get("href")
+                  for link in entry.iterfind("x:link", SITEMAP)}
+    assert alternates == {lang: f"{PUBLIC}/{url}" for lang, url in pair.items()}
+
+
+def test_author_links_in_an_english_text_lead_to_english_author_pages(site):
+    url = "en/blog/jardin-partage/"
+    links = {a.text_content(): site_path(a.get("href"), url)
+             for a in site.html(url).cssselect(".entry-content a")}
+    assert links == {"Jeanne": "en/author/jeanne-dupont/",
+                     "our guest": "en/author/james-oguya/",
+                     "Sofia": "en/members/sofia-martin/"}  # a member: the English profile
+    for target in links.values():
+        assert site.path(target).exists(), target
+    text = " ".join(site.html(url).cssselect(".entry-content")[0].text_content().split())
+    assert "Sofia and Marc." in text  # no consent: the text alone
+    # the English feed's entry links the same page, absolute
+    feed = site.text("feeds/all-en.atom.xml")
+    assert f"{PUBLIC}/en/author/jeanne-dupont/" in feed
+    assert f"{PUBLIC}/author/jeanne-dupont/" not in feed
+
+
+def test_english_pages_link_english_author_pages_only(site):
+    """Every link of every English page to an author page goes to the English one; only
+    authors who are not members have one, in each language."""
+    french = {p.parent.name for p in (site.output / "author").glob("*/index.html")}
+    english = {p.parent.name for p in (site.output / "en" / "author").glob("*/index.html")}
+    assert french == english == {"james-oguya", "jane-doe", "jeanne-dupont", "camile-roux",
+                                 "personne-inconnue"}
+    linked = set()
+    for url, target in english_links(site):
+        assert not target.startswith("author/"), (url, target)
+        linked.update([target] if target.startswith("en/author/") else [])
+    assert {f"en/author/{slug}/" for slug in english} <= linked
+
+
+def test_without_author_pages_there_are_none_in_any_language(make_site):
+    files = {name: text for name, text in FILES.items() if "jardin-partage" in name}
+    site = make_site(files, name="no-author-pages", AUTHOR_SAVE_AS="")
+    assert site.path("en/blog/jardin-partage/").exists()
+    assert not (site.output / "author").exists() and not (site.output / "en" / "author").exists()
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

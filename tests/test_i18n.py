@@ -8,6 +8,7 @@ English translations of a few articles, events, members and pages).
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -22,7 +23,7 @@ from agora.events.model import ATTENDANCE, EVENT_STATUSES, FORMATS
 from agora.members.model import LINK_LABELS, ROLE_GROUP_LABELS, ROLES
 from agora.settings import Options, SettingsError
 from agora.urls import LABELS, SiteLanguages, Urls
-from tests.conftest import REPO
+from tests.conftest import REPO, Site
 
 LANGUAGES = ("fr", "en")
 
@@ -353,20 +354,28 @@ def test_translations_naming_a_category_twice_is_a_warning(make_site):
             0].text_content() == "Hints"
 
 
+def english_links(site: Site) -> Iterator[tuple[str, str]]:
+    """(page, target from the site's root) of every link of every English page, but those
+    saying they lead to another language (hreflang: the language switcher)."""
+    for file in (site.output / "en").rglob("*.html"):
+        url = page_url(file, site.output)
+        for link in site.html(url).xpath("//body//a[@href][not(@hreflang)]"):
+            yield url, site_path(link.get("href"), url)
+
+
 def test_english_pages_link_members_to_their_english_profile(demo_site):
-    """Bylines, cards, the forum's contributors...: a member with an English profile is
-    linked to it from every English page; links to another language say so (hreflang)."""
-    english = {p.parent.name for p in (demo_site.output / "en/members").glob("*/index.html")}
-    assert {"amina-diallo", "sofia-martin"} <= english
+    """Bylines, cards, the forum's contributors...: a member with an English profile (an
+    author with an English page) is linked to it from every English page; links to another
+    language say so (hreflang)."""
+    english = {folder: {p.parent.name for p in (demo_site.output / "en" / folder).glob(
+        "*/index.html")} for folder in ("members", "author")}
+    assert {"amina-diallo", "sofia-martin"} <= english["members"]
     to_english = []
-    for file in (demo_site.output / "en").rglob("*.html"):
-        url = page_url(file, demo_site.output)
-        for link in demo_site.html(url).xpath("//body//a[@href][not(@hreflang)]"):
-            target = site_path(link.get("href"), url)
-            slug = target.removeprefix("members/").rstrip("/")
-            assert not (target.startswith("members/") and slug in english), (url, target)
-            if target.startswith("en/members/") and target.count("/") == 3:
-                to_english.append(url)
+    for url, target in english_links(demo_site):
+        folder, _, slug = target.partition("/")
+        assert slug.rstrip("/") not in english.get(folder, set()), (url, target)
+        if target.startswith("en/members/") and target.count("/") == 3:
+            to_english.append(url)
     # the article's byline, the blog's cards, the forum's contributors, the directory
     assert {"en/blog/astuce-paillage/", "en/blog/", "en/forum/", "en/members/"} <= set(
         to_english)

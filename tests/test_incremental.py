@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from agora import search
-from tests.conftest import REPO, build, build_report, output_files
+from tests.conftest import REPO, build, build_report, output_files, write_files
 
 sys.path.insert(0, str(REPO / "tools"))
 
@@ -209,6 +209,30 @@ def test_passed_next_change_rebuilds_everything(fresh_hub: Hub,
 
 def test_can_be_turned_off(fresh_hub: Hub) -> None:
     assert fresh_hub.build(AGORA_INCREMENTAL=False) == {}, "no plan, every page rendered"
+
+
+def test_a_retitled_translation_is_retitled_on_the_english_listings(tmp_path: Path) -> None:
+    """English listings (the blog, the author's page) show the translation: a new title is
+    rendered there, as a cold build writes it."""
+    root = tmp_path / "hub"
+    write_files(root / "content", {
+        "articles/jardin.md": "---\ntitle: Un jardin\ndate: 2026-10-01\n"
+                              "author: Jeanne Dupont\n---\nTexte.\n",
+        "articles/jardin-en.md": "---\ntitle: A garden\nslug: jardin\nlang: en\n"
+                                 "date: 2026-10-01\nauthor: Jeanne Dupont\n---\nText.\n"})
+    build(root, LOAD_CONTENT_CACHE=True)
+    translation = root / "content" / "articles" / "jardin-en.md"
+    translation.write_text(translation.read_text("utf-8").replace("A garden", "Our garden"),
+                           "utf-8")
+    bump(translation)
+    build(root, LOAD_CONTENT_CACHE=True)
+    assert build_report(root)["incremental"]["reason"] == "1 edited file(s), titles changed"
+    listing = root / "output" / "en" / "author" / "jeanne-dupont" / "index.html"
+    assert "Our garden" in listing.read_text("utf-8")
+    twin = tmp_path / "cold"
+    shutil.copytree(root / "content", twin / "content")
+    build(twin)
+    assert output_files(root) == output_files(twin)
 
 
 def shard_contents(output: Path) -> dict[str, dict[str, Any]]:

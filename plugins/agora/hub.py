@@ -25,8 +25,9 @@ an English page shows it: the same slots, each article, event and member
 replaced by its English translation where there is one, the feeds titled in
 English; ``hub.url(name, lang)`` the named page in that language (see
 :meth:`agora.urls.Urls.localized`); ``hub.terms`` the blog's categories and
-tags as its pages show them (:mod:`agora.core.taxonomy`); ``hub.author_url``
-where a byline links an author (a member's profile in that language).
+tags (and authors) as its pages show them (:mod:`agora.core.taxonomy`);
+``hub.author_url`` where a byline links an author (a member's profile, another
+author's page, in that language).
 """
 
 from __future__ import annotations
@@ -107,6 +108,9 @@ class BlogView:
     #: Pelican's categories and tags of the articles, each with its articles
     categories: list[tuple[Any, list[Any]]] = field(default_factory=list)
     tags: list[tuple[Any, list[Any]]] = field(default_factory=list)
+    #: Pelican's authors of the articles who have an author page (not members), each with
+    #: their articles
+    authors: list[tuple[Any, list[Any]]] = field(default_factory=list)
     #: their names in other languages (see :mod:`agora.core.taxonomy`)
     term_names: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
@@ -209,7 +213,8 @@ class Hub:
 
     @property
     def terms(self) -> TermsView:
-        """The blog's categories and tags as a page in this hub's language shows them."""
+        """The blog's categories, tags and authors as a page in this hub's language shows
+        them."""
         if self._terms is None:
             from agora.core.taxonomy import terms_view  # noqa: PLC0415 - it imports the hub
 
@@ -218,9 +223,10 @@ class Hub:
 
     def author_url(self, author: Any) -> str:
         """Where a byline links an author: a credited member's profile in this hub's
-        language when there is one, else the author's own page."""
+        language when there is one, else the author's page in this language (see
+        :mod:`agora.core.taxonomy`), else Pelican's."""
         member = self.members.profile_of(author) if self.members is not None else None
-        return str((member or author).url)
+        return str((member or self.terms.of("author", author) or author).url)
 
     def nameable(self, slugs: Sequence[str]) -> list[Any]:
         """The consenting members among ``slugs``, as profiles, in the given order."""

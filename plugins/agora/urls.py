@@ -47,7 +47,7 @@ LABELS: Mapping[str, str] = {
 PER_LANGUAGE: frozenset[str] = frozenset({
     "home", "not_found", "blog", "archives", "events", "events_past", "event_format",
     "members", "forum", "newsletter", "feeds", "search",
-    "categories", "category", "tags", "tag",
+    "categories", "category", "tags", "tag", "authors", "author",
 })
 _ABSOLUTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 

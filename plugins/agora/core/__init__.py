@@ -11,6 +11,9 @@ Signals used, and why:
   the home and 404 pages are one more generator;
 - ``generator_init``: every generator has its own Jinja environment, each needs
   the page-language gettext, the date filters, ``url()`` and ``hub``;
+- ``content_object_init``: ``{author}`` links in a text in another language than
+  the default lead to the author's page in that language
+  (:mod:`agora.core.taxonomy`);
 - ``article_generator_pretaxonomy``: scheduled posts leave the listings before
   categories and tags are computed (the content cache would keep Pelican's own
   future-date check stale, and it reads the wall clock);
@@ -45,7 +48,7 @@ from agora.core import i18n, languages
 from agora.core.fragments import fragment
 from agora.core.pages import BlogLanguagesGenerator, HomeGenerator
 from agora.core.report import write_build_report
-from agora.core.taxonomy import learn_names
+from agora.core.taxonomy import learn_names, link_authors_in_language
 from agora.hub import Hub
 from agora.state import STATE_KEY, BuildState, build_state, report
 
@@ -174,6 +177,8 @@ def publish_blog(generator: Any) -> None:
     blog.unpublished = [*generator.drafts, *generator.drafts_translations]
     blog.categories = list(generator.categories)
     blog.tags = list(generator.tags.items())
+    blog.authors = [(author, articles) for author, articles in generator.authors
+                    if author.save_as]  # a member credited in a byline has none
     blog.term_names, problems = learn_names(generator.articles, generator.settings.get("PATH"))
     report(generator.settings, *problems)
 
@@ -228,6 +233,7 @@ CAPABILITY = Capability(
         (signals.initialized, on_initialized),
         (signals.get_generators, start_run),
         (signals.generator_init, on_generator_init),
+        (signals.content_object_init, link_authors_in_language),
         (signals.article_generator_pretaxonomy, schedule_articles),
         (signals.article_generator_finalized, publish_blog),
         (signals.page_generator_finalized, one_page_per_url),

@@ -146,7 +146,7 @@ def listing_name(template_name: str | None, variables: Mapping[str, Any]) -> dic
 
 
 class BlogLanguagesGenerator(Generator):
-    """The blog listing (paginated), its archive, and its categories and tags
+    """The blog listing (paginated), its archive, and its categories, tags and authors
     (:mod:`agora.core.taxonomy`) in each language but the default.
 
     Pelican writes the default language's (``DIRECT_TEMPLATES``); these list
@@ -182,7 +182,8 @@ class BlogLanguagesGenerator(Generator):
 
 
 def write_term_pages(generator: Any, writer: Any, lang: str, view: TermsView) -> None:
-    """The listings of every category and tag in ``lang``, and the index of each kind."""
+    """The listings of every category, tag and author in ``lang``, and the index of each
+    kind (where the site writes one: Agora writes no index of authors)."""
     settings = generator.settings
     for kind, index in TERM_KINDS.items():
         listings = view.listings(kind)
