@@ -294,6 +294,19 @@ def test_english_pages_link_english_author_pages_only(site):
     assert {f"en/author/{slug}/" for slug in english} <= linked
 
 
+def test_an_author_page_advertises_the_authors_feed_in_its_language(site):
+    for url, feed in (("author/jeanne-dupont/", "feeds/author/jeanne-dupont.atom.xml"),
+                      ("en/author/jeanne-dupont/", "en/feeds/author/jeanne-dupont.atom.xml")):
+        links = site.html(url).cssselect('head link[rel="alternate"][type]')
+        assert feed in {site_path(link.get("href"), url) for link in links}, url
+    english = lxml.etree.fromstring(site.path("en/feeds/author/jeanne-dupont.atom.xml")
+                                    .read_bytes())
+    atom, xml_lang = "{http://www.w3.org/2005/Atom}", "{http://www.w3.org/XML/1998/namespace}lang"
+    entries = {e.find(f"{atom}link").get("href"): e.get(xml_lang)
+               for e in english.iter(f"{atom}entry")}
+    assert entries == {f"{PUBLIC}/en/blog/jardin-partage/": None, f"{PUBLIC}/blog/semis/": "fr"}
+
+
 def test_without_author_pages_there_are_none_in_any_language(make_site):
     files = {name: text for name, text in FILES.items() if "jardin-partage" in name}
     site = make_site(files, name="no-author-pages", AUTHOR_SAVE_AS="")

@@ -191,6 +191,7 @@ def test_the_feeds_page_and_opml_list_every_feed(demo_site):
     ("en/tag/paillage/", {"en/feeds/tag/paillage.atom.xml"}),
     ("en/blog/astuce-paillage/", {"en/feeds/astuces.atom.xml",
                                   "en/feeds/series/astuces-du-mardi.atom.xml"}),
+    ("en/members/sofia-martin/", {"en/feeds/author/sofia-martin.atom.xml"}),
 ])
 def test_each_page_advertises_its_feeds(demo_site, url, expected):
     links = demo_site.html(url).cssselect('head link[rel="alternate"][type]')
@@ -220,6 +221,19 @@ def test_category_tag_and_series_feeds_in_english_follow_the_english_listings(de
     assert set(languages.values()) == {"fr"}
     assert not any(entry.get(XML_LANG) for entry in lxml.etree.parse(
         str(demo_site.output / "feeds/astuces.atom.xml")).iter(f"{ATOM}entry"))
+
+
+def test_a_member_has_a_feed_in_each_language_of_their_profiles(demo_site):
+    english = parsed(demo_site, "en/feeds/author/sofia-martin.atom.xml")
+    assert english.feed.title.endswith("Articles by Sofia Martin")
+    assert english.feed.link == f"{PUBLIC}/en/members/sofia-martin/"
+    french = parsed(demo_site, "feeds/author/sofia-martin.atom.xml")
+    assert len(english.entries) == len(french.entries)
+    assert f"{PUBLIC}/en/blog/astuce-paillage/" in [e.link for e in english.entries]
+    # Camille's profile is French only: so is her feed
+    assert demo_site.path("feeds/author/camille-roux.atom.xml").exists()
+    assert not (demo_site.output / "en/members/camille-roux").exists()
+    assert not demo_site.path("en/feeds/author/camille-roux.atom.xml").exists()
 
 
 def test_a_feed_in_another_language_moves_within_its_language_folder():

@@ -1,8 +1,9 @@
 """The blog's feeds: everything, per language, per category, tag, series and member.
 
-Each language of the site has its own category and tag feeds, as it has its
-own listings: the same articles, each in that language where it is
-translated, the terms named as that language names them.
+Each language of the site has its own category, tag and series feeds, as it
+has its own listings (and an author's, where the author has a page in it):
+the same articles, each in that language where it is translated, the terms
+and series named as that language names them.
 
 Entries carry the full article with absolute links, the summary, categories
 and tags, and the names of authors who may be named: a member who has not
@@ -12,7 +13,7 @@ consented to a public profile is never named, here or anywhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 from markupsafe import Markup
@@ -20,10 +21,10 @@ from markupsafe import Markup
 from agora.clock import aware
 from agora.content.types import Series
 from agora.core.i18n import language_name
-from agora.core.taxonomy import terms_view
+from agora.core.taxonomy import TermsView, terms_view
 from agora.feeds.model import Catalogs, Entry, Feed, LazyText, Texts, feed_texts, titled
 from agora.feeds.render import absolute_html
-from agora.hub import Hub, translated
+from agora.hub import Hub, translated, translation_of
 
 Gettext = Callable[[str], str]
 
@@ -142,23 +143,37 @@ class BlogFeeds:
         for slug, series in hub.blog.series.items():
             yield from self.feeds(f"series:{slug}", "SERIES_FEED", partial(in_series, series),
                                   hub.urls.url("blog"), hub.blog.in_series(slug), slug=slug)
-        # bylines name only who may be named: members who consented, and other people
-        authors: dict[str, Any] = {}
-        written: dict[str, list[Any]] = {}  # one pass over the articles, not one per author
-        for article in hub.blog.articles:
-            for author in getattr(article, "authors", None) or []:
-                authors[str(author.slug)] = author
-            for slug in dict.fromkeys(str(getattr(x, "slug", x))
-                                      for x in getattr(article, "authors", None) or []):
-                written.setdefault(slug, []).append(article)
-        for slug, author in sorted(authors.items()):
+        for slug, (author, articles) in self.authors.items():
             yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", partial(by_author, author.name),
-                                  author.url, written[slug], slug=slug)
+                                  author.url, articles, slug=slug)
+
+    @cached_property
+    def authors(self) -> dict[str, tuple[Any, list[Any]]]:
+        """Each author's articles, by slug: bylines name only who may be named (members who
+        consented, and other people)."""
+        written: dict[str, tuple[Any, list[Any]]] = {}  # one pass, not one per author
+        for article in self.hub.blog.articles:
+            for author in dict((str(a.slug), a)
+                               for a in getattr(article, "authors", None) or []).values():
+                written.setdefault(str(author.slug), (author, []))[1].append(article)
+        return dict(sorted(written.items()))
+
+    def author_page(self, author: Any, lang: str, terms: TermsView) -> str | None:
+        """The page of ``author`` in ``lang``: a member's profile translated into it, another
+        author's page in it (:mod:`agora.core.taxonomy`); None when there is none."""
+        members = self.hub.members
+        member = members.profile_of(author) if members is not None else None
+        if member is not None:
+            profile = translation_of(member, lang)
+            return str(profile.url) if profile.lang == lang else None
+        shown = terms.of("author", author)
+        return str(shown.url) if shown is not None else None
 
     def in_other_languages(self) -> Iterable[Feed]:
-        """The category, tag and series feeds of pages in each other language of the site
-        (``category:<slug>:<lang>``...): the articles those pages list, each in that
-        language where it is translated, the terms and series named in it."""
+        """The category, tag, series and author feeds of pages in each other language of
+        the site (``category:<slug>:<lang>``...): the articles those pages list, each in
+        that language where it is translated, the terms and series named in it; an
+        author's where the author has a page in that language."""
         blog, urls = self.hub.blog, self.hub.urls
         for lang in self.hub.languages:
             if lang == self.lang:
@@ -176,6 +191,13 @@ class BlogFeeds:
                                       urls.url("blog", lang=lang),
                                       translated(blog.in_series(slug), lang), lang=lang,
                                       under_lang=True, slug=slug)
+            for slug, (author, articles) in self.authors.items():
+                page = self.author_page(author, lang, terms)
+                if page is not None:
+                    yield from self.feeds(f"author:{slug}:{lang}", "AUTHOR_FEED",
+                                          partial(by_author, author.name), page,
+                                          translated(articles, lang), lang=lang,
+                                          under_lang=True, slug=slug)
 
 
 # Each feed's (title, description) from a language's gettext and the site's name in it.
