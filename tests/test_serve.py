@@ -319,3 +319,36 @@ def test_a_search_after_an_in_memory_edit_indexes_again_the_shard_of_its_page(
     fragments = "".join(gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
                         for f in (again[0].parent / "fragment").iterdir())
     assert "zorglubesque" in fragments
+
+
+def test_a_retitled_article_in_an_issue_not_kept_yet_is_retitled_in_the_issue(
+        tmp_path: Path) -> None:
+    """An issue due but not kept (``agora newsletter build`` not run yet) is assembled from
+    the content at each build: a new title must reach its pages, e-mails and feed, as a cold
+    build writes them. A title the issues do not show is still changed in memory."""
+    twins = {name: tmp_path / name for name in ("hub", "cold")}
+    for folder in ("content", "theme"):
+        shutil.copytree(REPO / folder, twins["hub"] / folder)
+
+    def settings(root: Path) -> dict[str, Any]:
+        return {"PATH": str(root / "content"), "THEME": str(root / "theme"),
+                "OUTPUT_PATH": str(root / "output"), "CACHE_PATH": str(root / ".cache"),
+                "AGORA_NEWSLETTER_ISSUES_DIR": str(root / "no-issue-kept"),
+                "AGORA_FORUM_SNAPSHOT_DIR": str(REPO / "data" / "forum"), "AGORA_NOW": DEMO_NOW}
+
+    preview = serve.Preview(str(REPO / "pelicanconf.py"), LOAD_CONTENT_CACHE=True,
+                            **settings(twins["hub"]))
+    assert preview.build().ok
+    issue = twins["hub"] / "output" / "newsletter" / "2026-11-05" / "email.txt"
+    articles = twins["hub"] / "content" / "articles"
+    plans = []
+    for name in ("astuce-recuperer-eau.md", "astuce-outils.md"):  # in the issue, after it
+        edited = replace(articles / name, "title: '", "title: 'Retitré - ")
+        plans.append(preview.rebuild([(None, str(edited))]).plan["reason"])
+    assert "Retitré - Astuce du mardi : récupérer" in issue.read_text("utf-8")
+    assert plans == ["1 edited file(s), titles changed",
+                     "1 edited file(s), titles changed (in memory)"]
+    shutil.copytree(twins["hub"] / "content", twins["cold"] / "content")
+    shutil.copytree(twins["hub"] / "theme", twins["cold"] / "theme")
+    build(twins["cold"], **settings(twins["cold"]))
+    assert differences(output_files(twins["hub"]), output_files(twins["cold"])) == []

@@ -318,6 +318,10 @@ class InMemoryEdit:
         if new.metadata.get("title") != old.metadata.get("title"):
             if "title" in str(generator.settings.get("ARTICLE_ORDER_BY")):
                 return False  # a new title would move it in the listings
+            newsletter = self.state.hub.newsletter
+            if newsletter is not None and newsletter.assembled_showing(
+                    self.state.urls.absolute(old.url)):
+                return False  # an issue made from the old title: assembled again by a build
             self.shown.update(needles({"title": old.title, "url": old.url}))
         self.bodies.append((old, new))
         return True

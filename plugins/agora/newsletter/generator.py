@@ -89,8 +89,9 @@ def issue_file(issue: Issue, urls: Urls) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def published(data: IssueData, state: BuildState, generator: Any) -> Issue:
-    """An assembled issue with what the site shows of it (the feed carries the web body)."""
+def published(data: IssueData, state: BuildState, generator: Any, assembled: bool) -> Issue:
+    """An issue with what the site shows of it (the feed carries the web body);
+    ``assembled`` by this build, or kept."""
     urls = state.urls
     body = generator.get_template("agora/partials/newsletter_sections")
     editions = {}
@@ -98,7 +99,7 @@ def published(data: IssueData, state: BuildState, generator: Any) -> Issue:
         url = urls.url("newsletter_issue", lang=lang, slug=data.id)
         html = body.render({**generator.context, "edition": edition, "lang": lang})
         editions[lang] = Edition(lang, edition.subject, edition.preheader, url, html)
-    return Issue(data, midnight(data.date, state.hub), editions)
+    return Issue(data, midnight(data.date, state.hub), editions, assembled)
 
 
 def assemble_issues(generators: list[Any]) -> None:
@@ -117,7 +118,8 @@ def assemble_issues(generators: list[Any]) -> None:
         kept = {}
     intros = generator.intros()
     issues = due_issues(hub, intros, kept, catalogs_for(settings))
-    hub.newsletter = NewsletterView([published(i, state, generator) for i in reversed(issues)])
+    hub.newsletter = NewsletterView([published(i, state, generator, kept.get(i.date) is not i)
+                                     for i in reversed(issues)])
     upcoming = next_issue_date(hub.options, {d for d, _ in intros}, hub.today)
     if upcoming is not None:
         state.change_at(midnight(upcoming, hub), "a newsletter issue is due")

@@ -24,6 +24,9 @@ class Issue:
     data: IssueData
     published: datetime  # midnight of the issue's date, in the site's zone
     editions: dict[str, Edition]
+    #: made from the hub by this build, not kept by ``agora newsletter build``: it shows
+    #: the content as this build read it
+    assembled: bool = False
 
     @property
     def id(self) -> str:
@@ -46,3 +49,10 @@ class NewsletterView:
 
     def latest(self) -> Issue | None:
         return self.issues[0] if self.issues else None
+
+    def assembled_showing(self, url: str) -> bool:
+        """Whether an issue this build assembled has an item for ``url`` (absolute): its
+        pages and e-mails were made from what the page's content said then."""
+        return any(item.url == url for issue in self.issues if issue.assembled
+                   for edition in issue.data.editions.values()
+                   for section in edition.sections for item in section.items)
