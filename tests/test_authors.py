@@ -312,6 +312,25 @@ def test_without_author_pages_there_are_none_in_any_language(make_site):
     site = make_site(files, name="no-author-pages", AUTHOR_SAVE_AS="")
     assert site.path("en/blog/jardin-partage/").exists()
     assert not (site.output / "author").exists() and not (site.output / "en" / "author").exists()
+    # bylines name her without a link to a page that is not there
+    for url in ("blog/jardin-partage/", "en/blog/jardin-partage/", "blog/", "en/blog/"):
+        bylines = site.html(url).cssselect(".meta")
+        assert "Jeanne Dupont" in " ".join(meta.text_content() for meta in bylines), url
+        assert not [a for meta in bylines for a in meta.xpath(".//a[contains(@href, 'author/')]")]
+
+
+def test_a_translator_credited_on_translations_only_is_named_not_linked(make_site):
+    files = {name: text for name, text in FILES.items() if "jardin-partage" in name}
+    files["articles/jardin-partage-en.md"] = files["articles/jardin-partage-en.md"].replace(
+        "author: Jeanne Dupont", "authors: [Jeanne Dupont, Léa Traductrice]")
+    site = make_site(files, name="translator")
+    assert byline(site, "en/blog/jardin-partage/") == [
+        ("Jeanne Dupont", "../../../en/author/jeanne-dupont/")]
+    meta = site.html("en/blog/jardin-partage/").cssselect("article.entry header .meta")[0]
+    assert "Léa Traductrice" in meta.text_content()
+    assert not site.path("author/lea-traductrice/").exists()
+    for url, target in english_links(site):
+        assert "lea-traductrice" not in target, (url, target)
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

@@ -221,12 +221,16 @@ class Hub:
             self._terms = terms_view(self.blog, self.lang or self.urls.default_lang, self.urls)
         return self._terms
 
-    def author_url(self, author: Any) -> str:
+    def author_url(self, author: Any) -> str | None:
         """Where a byline links an author: a credited member's profile in this hub's
         language when there is one, else the author's page in this language (see
-        :mod:`agora.core.taxonomy`), else Pelican's."""
+        :mod:`agora.core.taxonomy`); None where the author has no page (a translator
+        credited on translations only, a site without author pages)."""
         member = self.members.profile_of(author) if self.members is not None else None
-        return str((member or self.terms.of("author", author) or author).url)
+        if member is not None:
+            return str(member.url)
+        listed = self.terms.listed.get(("author", str(author.slug)))
+        return str(listed[0].url) if listed else None
 
     def nameable(self, slugs: Sequence[str]) -> list[Any]:
         """The consenting members among ``slugs``, as profiles, in the given order."""
