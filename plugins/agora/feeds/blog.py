@@ -174,31 +174,38 @@ class BlogFeeds:
         the site (``category:<slug>:<lang>``...): the articles those pages list, each in
         that language where it is translated, the terms and series named in it; an
         author's where the author has a page in that language."""
-        blog, urls = self.hub.blog, self.hub.urls
         for lang in self.hub.languages:
-            if lang == self.lang:
-                continue
-            terms = terms_view(blog, lang, urls)  # the hub's own views are made later
-            for kind, setting, texts in (("category", "CATEGORY_FEED", in_category_named),
-                                         ("tag", "TAG_FEED", tagged_with)):
-                for term, articles in sorted(terms.listings(kind), key=lambda t: t[0].slug):
-                    yield from self.feeds(f"{kind}:{term.slug}:{lang}", setting,
-                                          partial(texts, term.name), term.url, articles,
-                                          lang=lang, under_lang=True, slug=term.slug)
-            for slug, series in blog.series.items():
-                yield from self.feeds(f"series:{slug}:{lang}", "SERIES_FEED",
-                                      partial(in_series, series.in_language(lang)),
-                                      urls.url("blog", lang=lang),
-                                      translated(blog.in_series(slug), lang), lang=lang,
-                                      under_lang=True, slug=slug)
-            for slug, (author, articles) in self.authors.items():
-                page = self.author_page(author, lang, terms)
-                if page is not None:
-                    yield from self.feeds(f"author:{slug}:{lang}", "AUTHOR_FEED",
-                                          partial(by_author, author.name), page,
-                                          translated(articles, lang), lang=lang,
-                                          under_lang=True, slug=slug)
+            if lang != self.lang:
+                terms = terms_view(self.hub.blog, lang, self.hub.urls)  # views come later
+                yield from self.terms_in(lang, terms)
+                yield from self.series_in(lang)
+                yield from self.authors_in(lang, terms)
 
+    def terms_in(self, lang: str, terms: TermsView) -> Iterable[Feed]:
+        for kind, setting, texts in (("category", "CATEGORY_FEED", in_category_named),
+                                     ("tag", "TAG_FEED", tagged_with)):
+            for term, articles in sorted(terms.listings(kind), key=lambda t: t[0].slug):
+                yield from self.feeds(f"{kind}:{term.slug}:{lang}", setting,
+                                      partial(texts, term.name), term.url, articles,
+                                      lang=lang, under_lang=True, slug=term.slug)
+
+    def series_in(self, lang: str) -> Iterable[Feed]:
+        blog = self.hub.blog
+        for slug, series in blog.series.items():
+            yield from self.feeds(f"series:{slug}:{lang}", "SERIES_FEED",
+                                  partial(in_series, series.in_language(lang)),
+                                  self.hub.urls.url("blog", lang=lang),
+                                  translated(blog.in_series(slug), lang), lang=lang,
+                                  under_lang=True, slug=slug)
+
+    def authors_in(self, lang: str, terms: TermsView) -> Iterable[Feed]:
+        for slug, (author, articles) in self.authors.items():
+            page = self.author_page(author, lang, terms)
+            if page is not None:
+                yield from self.feeds(f"author:{slug}:{lang}", "AUTHOR_FEED",
+                                      partial(by_author, author.name), page,
+                                      translated(articles, lang), lang=lang,
+                                      under_lang=True, slug=slug)
 
 # Each feed's (title, description) from a language's gettext and the site's name in it.
 
