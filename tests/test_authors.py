@@ -312,25 +312,39 @@ def test_without_author_pages_there_are_none_in_any_language(make_site):
     site = make_site(files, name="no-author-pages", AUTHOR_SAVE_AS="")
     assert site.path("en/blog/jardin-partage/").exists()
     assert not (site.output / "author").exists() and not (site.output / "en" / "author").exists()
-    # bylines name her without a link to a page that is not there
+    # bylines and {author} links name her without a link to a page that is not there
     for url in ("blog/jardin-partage/", "en/blog/jardin-partage/", "blog/", "en/blog/"):
-        bylines = site.html(url).cssselect(".meta")
-        assert "Jeanne Dupont" in " ".join(meta.text_content() for meta in bylines), url
-        assert not [a for meta in bylines for a in meta.xpath(".//a[contains(@href, 'author/')]")]
+        page = site.html(url)
+        assert "Jeanne Dupont" in page.text_content(), url
+        assert not [a for a in page.xpath("//a[@href]") if "author/" in a.get("href")], url
+    text = " ".join(site.html("en/blog/jardin-partage/").cssselect(".entry-content")[0]
+                    .text_content().split())
+    assert text.startswith("Thanks to Jeanne, our guest, Sofia and Marc.")
+    warnings = [w for w in site.state.warnings if "jardin-partage-en.md" in w
+                and "author page" in w]
+    assert len(warnings) == 1 and "Jeanne Dupont, James Oguya" in warnings[0], warnings
 
 
 def test_a_translator_credited_on_translations_only_is_named_not_linked(make_site):
     files = {name: text for name, text in FILES.items() if "jardin-partage" in name}
     files["articles/jardin-partage-en.md"] = files["articles/jardin-partage-en.md"].replace(
-        "author: Jeanne Dupont", "authors: [Jeanne Dupont, Léa Traductrice]")
+        "author: Jeanne Dupont", "authors: [Jeanne Dupont, Léa Traductrice]").replace(
+        "Thanks to", "Translated by [Léa]({author}Léa Traductrice). Thanks to")
     site = make_site(files, name="translator")
     assert byline(site, "en/blog/jardin-partage/") == [
         ("Jeanne Dupont", "../../../en/author/jeanne-dupont/")]
-    meta = site.html("en/blog/jardin-partage/").cssselect("article.entry header .meta")[0]
-    assert "Léa Traductrice" in meta.text_content()
+    page = site.html("en/blog/jardin-partage/")
+    assert "Léa Traductrice" in page.cssselect("article.entry header .meta")[0].text_content()
+    assert "Translated by Léa." in page.cssselect(".entry-content")[0].text_content()
     assert not site.path("author/lea-traductrice/").exists()
     for url, target in english_links(site):
         assert "lea-traductrice" not in target, (url, target)
+    # the other {author} links lead to the pages there are (James Oguya, the guest, wrote
+    # nothing in this site: no page either)
+    links = {a.text_content() for a in page.cssselect(".entry-content a")}
+    assert links == {"Jeanne", "Sofia"}
+    [warning] = [w for w in site.state.warnings if "author page" in w]
+    assert "jardin-partage-en.md" in warning and "Léa Traductrice, James Oguya" in warning
 
 
 def test_a_member_without_consent_is_left_out_of_bylines_and_named_nowhere(site):

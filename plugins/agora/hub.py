@@ -131,6 +131,11 @@ class BlogView:
     def languages(self) -> list[str]:
         return sorted({a.lang for a in [*self.articles, *self.translations]})
 
+    @property
+    def authors_with_pages(self) -> frozenset[str]:
+        """The slugs of the authors with an author page (in every language of the site)."""
+        return frozenset(str(author.slug) for author, _ in self.authors)
+
 
 @dataclass
 class Hub:

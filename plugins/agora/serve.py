@@ -295,6 +295,8 @@ class InMemoryEdit:
         from pelican import signals  # noqa: PLC0415 - keep `agora --help` fast
         from pelican.contents import Article  # noqa: PLC0415
 
+        from agora.content.links import unlinked_authors  # noqa: PLC0415 - imports Pelican
+
         objects = self.context.get("generated_content") or {}
         relative = next((key for key, obj in objects.items()
                          if getattr(obj, "source_path", None) == path), None)
@@ -315,6 +317,8 @@ class InMemoryEdit:
             return False
         if len(self.state.problems.problems) != noted or not same_listing(old, new):
             return False
+        if unlinked_authors(new, self.state.hub.blog.authors_with_pages):
+            return False  # a link to an author without a page: a build says so
         if new.metadata.get("title") != old.metadata.get("title"):
             if "title" in str(generator.settings.get("ARTICLE_ORDER_BY")):
                 return False  # a new title would move it in the listings

@@ -19,6 +19,7 @@ BROKEN = {
     "articles/typo.md": "---\ntitle: Typo\ndate: 2026-10-01\nauthor: sofia-martine\n---\nx\n",
     "articles/withheld.md": "---\ntitle: W\ndate: 2026-10-01\nauthor: marc-petit\n---\nx\n",
     "articles/thanks.md": "---\ntitle: T\ndate: 2026-10-01\n---\n[Marc]({author}Marc Petit)\n",
+    "articles/merci.md": "---\ntitle: M\ndate: 2026-10-01\n---\n[Léa]({author}Léa Traductrice)\n",
     # the demo's astuce-paillage-en.md names the category Astuces "Tips" in English
     "articles/astuce-outils-en.md": "---\ntitle: Tools\nslug: astuce-outils\nlang: en\n"
                                     "date: 2026-11-17T08:00\ncategory: Hints\n---\nx\n",

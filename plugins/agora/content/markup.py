@@ -40,7 +40,11 @@ _SCHEME = re.compile(r"([a-z][a-z0-9+.\-]*):")
 _RASTER_DATA = re.compile(r"data:image/(?:png|gif|jpeg|webp)[;,]")
 #: The WHATWG URL parser drops these anywhere in a URL before reading its scheme.
 _REMOVED = re.compile(r"[\t\n\r]")
-
+#: A quoted attribute value holding Pelican's ``{author}`` (or ``|author|``) link.
+AUTHOR_LINK = re.compile(r"""(?P<quote>["'])(?:\{author\}|\|author\|)(?P<name>[^"'#?]*)""")
+#: A whole link whose address is Pelican's ``{author}`` link, and its text.
+AUTHOR_ANCHOR = re.compile(r"""<a\b[^>]*?\bhref=(?P<quote>["'])(?:\{author\}|\|author\|)"""
+                           r"""(?P<name>[^"'#?]*)(?P=quote)[^>]*>(?P<text>.*?)</a\s*>""", re.S)
 
 def browser_url(value: str) -> str:
     """``value`` as a browser's URL parser sees it before reading the scheme."""

@@ -39,7 +39,7 @@ from pelican.log import LimitFilter
 from agora import clock
 from agora.capability import Capability, active_capabilities
 from agora.content.checks import outside_repository
-from agora.content.links import check_file_links, check_page_links
+from agora.content.links import check_file_links, check_page_links, unlink_pageless_authors
 from agora.content.pairing import check_translations, drop_url_collisions
 from agora.content.reader import add_readers
 from agora.content.types import CONTENT_TYPES, load_series
@@ -190,6 +190,8 @@ def complete_hub(generators: list[Any]) -> None:
         return
     summarize_unknown_fields(generators)
     languages.settle(generators)
+    unlink_pageless_authors((generators[0].context.get("generated_content") or {}).values(),
+                            state.hub.blog.authors_with_pages, generators[0].settings)
     for capability in active_capabilities(generators[0].settings):
         if capability.complete_hub is not None:
             capability.complete_hub(generators)

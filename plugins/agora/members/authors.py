@@ -30,6 +30,7 @@ from urllib.parse import unquote
 from pelican.contents import Author, Static
 
 from agora.content.fields import SLUG_RE
+from agora.content.markup import AUTHOR_ANCHOR, AUTHOR_LINK
 from agora.content.reader import display_path
 from agora.content.schema import known_keys
 from agora.problems import Problem, problem
@@ -164,11 +165,6 @@ def credit_members(content: Any) -> None:
     set_authors(content, credited)
 
 
-#: A quoted attribute value holding Pelican's ``{author}`` (or ``|author|``) link.
-AUTHOR_LINK = re.compile(r"""(?P<quote>["'])(?:\{author\}|\|author\|)(?P<name>[^"'#?]*)""")
-#: A whole link whose address is Pelican's ``{author}`` link, and its text.
-AUTHOR_ANCHOR = re.compile(r"""<a\b[^>]*?\bhref=(?P<quote>["'])(?:\{author\}|\|author\|)"""
-                           r"""(?P<name>[^"'#?]*)(?P=quote)[^>]*>(?P<text>.*?)</a\s*>""", re.S)
 WITHHELD_LINK = ("expected {author} links to members who agreed to be named (a profile with "
                  "`consent: true`); the others are left as plain text")
 
