@@ -173,6 +173,39 @@ def test_the_feeds_page_and_opml_list_every_feed(demo_site):
     assert {f"{PUBLIC}/{path}" for path in written} <= shown
 
 
+def listed_feeds(page) -> tuple[list[str], dict[str, list[str]]]:
+    """The feeds a /feeds/ page lists first, and those it folds by language (addresses)."""
+    def addresses(element) -> list[str]:
+        return [field.get("value")[len(PUBLIC) + 1:]
+                for field in element.cssselect("input[data-copy]")]
+    first = [path for section in page.cssselect("main section")
+             if section.get("aria-labelledby") != "feeds-other-languages"
+             for path in addresses(section)]
+    folded = {details.cssselect("summary span")[0].get("lang"): addresses(details)
+              for details in page.cssselect("#feeds-other-languages ~ details")}
+    return first, folded
+
+
+def test_the_feeds_page_lists_its_languages_versions_first(demo_site):
+    french_first, french_folded = listed_feeds(demo_site.html("feeds/"))
+    english_first, english_folded = listed_feeds(demo_site.html("en/feeds/"))
+    for first, folded in ((french_first, french_folded), (english_first, english_folded)):
+        every = first + [path for paths in folded.values() for path in paths]
+        assert len(every) == len(set(every)), "each feed once"
+        assert set(every) == set(french_first) | set(english_first)
+    assert list(french_folded) == ["en"] and list(english_folded) == ["fr"]
+    assert {"feeds/all.atom.xml", "feeds/astuces.atom.xml", "feeds/events.atom.xml",
+            "feeds/forum.atom.xml"} <= set(french_first)
+    assert not [path for path in french_first if path.startswith("en/")]
+    assert {"feeds/all-en.atom.xml", "en/feeds/astuces.atom.xml",
+            "en/feeds/events.atom.xml"} <= set(french_folded["en"])
+    # in English: the English versions, and the feeds that have none (the forum's)
+    assert {"feeds/all-en.atom.xml", "en/feeds/astuces.atom.xml", "en/feeds/events.atom.xml",
+            "feeds/forum.atom.xml", "feeds/author/camille-roux.atom.xml"} <= set(english_first)
+    assert {"feeds/all.atom.xml", "feeds/astuces.atom.xml"} <= set(english_folded["fr"])
+    assert len(english_first) == len(french_first)
+
+
 @pytest.mark.parametrize(("url", "expected"), [
     ("blog/", {"feeds/all.atom.xml", "feeds/all.rss.xml"}),
     ("category/astuces/", {"feeds/astuces.atom.xml"}),

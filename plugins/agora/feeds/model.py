@@ -157,12 +157,36 @@ class FeedsView:
     def for_author(self, slug: str | None) -> Feed | None:
         return self.named(f"author:{slug}") if slug else None
 
-    def groups(self) -> list[tuple[str, list[Feed]]]:
-        """Feeds by group, groups in first-seen order (for the /feeds/ page and OPML)."""
+    def groups(self, feeds: Iterable[Feed] | None = None) -> list[tuple[str, list[Feed]]]:
+        """``feeds`` (all of them by default) by group, groups in first-seen order (for the
+        /feeds/ page and OPML)."""
         grouped: dict[str, list[Feed]] = {}
-        for item in self.feeds:
+        for item in self.feeds if feeds is None else feeds:
             grouped.setdefault(item.group, []).append(item)
         return list(grouped.items())
+
+    def family(self, feed: Feed) -> str:
+        """The key of the feed ``feed`` is a version of: ``all`` for ``all:en``."""
+        own = f":{feed.lang}"
+        if feed.lang != self.default_lang and feed.key.endswith(own):
+            return feed.key.removesuffix(own)
+        return feed.key
+
+    def for_page(self, lang: str) -> tuple[list[Feed], dict[str, list[Feed]]]:
+        """What the /feeds/ page in ``lang`` lists first: each feed in ``lang`` where it has
+        a version in it, else in the default language (the forum's); then the other
+        versions, by language."""
+        chosen: dict[str, Feed] = {}  # by family, in the order families first appear
+        for feed in self.feeds:
+            family = self.family(feed)
+            if feed.lang == lang or (family not in chosen and feed.lang == self.default_lang):
+                chosen[family] = feed
+        first = list(chosen.values())
+        others: dict[str, list[Feed]] = {}
+        for feed in self.feeds:
+            if chosen.get(self.family(feed)) is not feed:
+                others.setdefault(feed.lang, []).append(feed)
+        return first, others
 
     def written(self) -> Iterable[Feed]:
         """The feeds this capability writes (calendars are the events capability's)."""
