@@ -116,36 +116,10 @@ class BlogFeeds:
             yield from self.feeds(f"all:{lang}", "TRANSLATION_FEED", partial(everything_in, lang),
                                   urls.url("blog", lang=lang), written_in, lang=lang)
 
-    def taxonomies(self) -> Iterable[Feed]:
-        categories: dict[str, Any] = {}
-        in_category: dict[str, list[Any]] = {}
-        tags: dict[str, Any] = {}
-        tagged: dict[str, list[Any]] = {}
-        for article in self.hub.blog.articles:  # one pass (taxonomies compare by slug)
-            category = getattr(article, "category", None)
-            if category:
-                categories[category.slug] = category
-                in_category.setdefault(category.slug, []).append(article)
-            for tag in getattr(article, "tags", None) or []:
-                tags[tag.slug] = tag
-            for slug in dict.fromkeys(t.slug for t in getattr(article, "tags", None) or []):
-                tagged.setdefault(slug, []).append(article)
-        for slug, category in sorted(categories.items()):
-            yield from self.feeds(f"category:{slug}", "CATEGORY_FEED",
-                                  partial(in_category_named, category.name), category.url,
-                                  in_category[slug], slug=slug)
-        for slug, tag in sorted(tags.items()):
-            yield from self.feeds(f"tag:{slug}", "TAG_FEED", partial(tagged_with, tag.name),
-                                  tag.url, tagged[slug], slug=slug)
-
-    def series_and_authors(self) -> Iterable[Feed]:
-        hub = self.hub
-        for slug, series in hub.blog.series.items():
-            yield from self.feeds(f"series:{slug}", "SERIES_FEED", partial(in_series, series),
-                                  hub.urls.url("blog"), hub.blog.in_series(slug), slug=slug)
-        for slug, (author, articles) in self.authors.items():
-            yield from self.feeds(f"author:{slug}", "AUTHOR_FEED", partial(by_author, author.name),
-                                  author.url, articles, slug=slug)
+    def keyed(self, key: str, lang: str) -> str:
+        """A feed's key in ``lang``: its versions in other languages than the default add it
+        (see :class:`~agora.feeds.model.Feed`)."""
+        return key if lang == self.lang else f"{key}:{lang}"
 
     @cached_property
     def authors(self) -> dict[str, tuple[Any, list[Any]]]:
@@ -161,6 +135,8 @@ class BlogFeeds:
     def author_page(self, author: Any, lang: str, terms: TermsView) -> str | None:
         """The page of ``author`` in ``lang``: a member's profile translated into it, another
         author's page in it (:mod:`agora.core.taxonomy`); None when there is none."""
+        if lang == self.lang:
+            return str(author.url)
         members = self.hub.members
         member = members.profile_of(author) if members is not None else None
         if member is not None:
@@ -169,30 +145,29 @@ class BlogFeeds:
         shown = terms.of("author", author)
         return str(shown.url) if shown is not None else None
 
-    def in_other_languages(self) -> Iterable[Feed]:
-        """The category, tag, series and author feeds of pages in each other language of
-        the site (``category:<slug>:<lang>``...): the articles those pages list, each in
-        that language where it is translated, the terms and series named in it; an
-        author's where the author has a page in that language."""
+    def in_each_language(self) -> Iterable[Feed]:
+        """The category, tag, series and author feeds of the pages in each language of the
+        site (``category:<slug>``, ``category:<slug>:en``...): the articles those pages
+        list, each in that language where it is translated, the terms and series named
+        in it; an author's where the author has a page in that language."""
         for lang in self.hub.languages:
-            if lang != self.lang:
-                terms = terms_view(self.hub.blog, lang, self.hub.urls)  # views come later
-                yield from self.terms_in(lang, terms)
-                yield from self.series_in(lang)
-                yield from self.authors_in(lang, terms)
+            terms = terms_view(self.hub.blog, lang, self.hub.urls)  # the views come later
+            yield from self.terms_in(lang, terms)
+            yield from self.series_in(lang)
+            yield from self.authors_in(lang, terms)
 
     def terms_in(self, lang: str, terms: TermsView) -> Iterable[Feed]:
         for kind, setting, texts in (("category", "CATEGORY_FEED", in_category_named),
                                      ("tag", "TAG_FEED", tagged_with)):
             for term, articles in sorted(terms.listings(kind), key=lambda t: t[0].slug):
-                yield from self.feeds(f"{kind}:{term.slug}:{lang}", setting,
+                yield from self.feeds(self.keyed(f"{kind}:{term.slug}", lang), setting,
                                       partial(texts, term.name), term.url, articles,
                                       lang=lang, under_lang=True, slug=term.slug)
 
     def series_in(self, lang: str) -> Iterable[Feed]:
         blog = self.hub.blog
         for slug, series in blog.series.items():
-            yield from self.feeds(f"series:{slug}:{lang}", "SERIES_FEED",
+            yield from self.feeds(self.keyed(f"series:{slug}", lang), "SERIES_FEED",
                                   partial(in_series, series.in_language(lang)),
                                   self.hub.urls.url("blog", lang=lang),
                                   translated(blog.in_series(slug), lang), lang=lang,
@@ -202,10 +177,11 @@ class BlogFeeds:
         for slug, (author, articles) in self.authors.items():
             page = self.author_page(author, lang, terms)
             if page is not None:
-                yield from self.feeds(f"author:{slug}:{lang}", "AUTHOR_FEED",
+                yield from self.feeds(self.keyed(f"author:{slug}", lang), "AUTHOR_FEED",
                                       partial(by_author, author.name), page,
                                       translated(articles, lang), lang=lang,
                                       under_lang=True, slug=slug)
+
 
 # Each feed's (title, description) from a language's gettext and the site's name in it.
 
@@ -252,5 +228,4 @@ def by_author(name: str, _: Gettext, site: str) -> tuple[str, str]:
 
 def blog_feeds(hub: Hub, catalogs: Catalogs, limit: int) -> list[Feed]:
     builder = BlogFeeds(hub, catalogs, limit)
-    return [*builder.all(), *builder.taxonomies(), *builder.series_and_authors(),
-            *builder.in_other_languages()]
+    return [*builder.all(), *builder.in_each_language()]
