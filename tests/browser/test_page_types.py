@@ -65,10 +65,17 @@ class Visitor:
         self.tab.on("pageerror", lambda exc: self.problems.append(f"script error: {exc}"))
         self.tab.on("console", lambda msg: self.problems.append(
             f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
-        self.tab.on("requestfailed", lambda request: self.problems.append(
-            f"failed: {request.url}"))
+        self.tab.on("requestfailed", self.failed)
         self.tab.on("response", lambda response: self.problems.append(
             f"{response.status}: {response.url}") if response.status >= 400 else None)
+
+    def failed(self, request):
+        # The favicon is fetched by the browser after the load event: opening the next page
+        # aborts it when it is late, which says nothing of either page (a missing favicon
+        # is a 404 response, reported below).
+        if request.failure == "net::ERR_ABORTED" and request.resource_type == "other":
+            return
+        self.problems.append(f"failed: {request.url}")
 
     def only_this_host(self, route):
         if urlparse(route.request.url).hostname != "127.0.0.1":
